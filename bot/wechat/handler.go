@@ -93,7 +93,7 @@ func NewHandler(cfg Config, reply Replier) (*Handler, error) {
 	if cfg.EncodingAESKey != "" {
 		c, err := NewCrypter(cfg.EncodingAESKey, cfg.AppID)
 		if err != nil {
-			return nil, fmt.Errorf("wechat: building handler: %w", err)
+			return nil, err
 		}
 		h.crypter = c
 	}
@@ -230,7 +230,7 @@ func (h *Handler) open(msgSignature, ts, nonce, encrypt string, now time.Time) (
 	}
 	msg, err := ParseMessage(plain)
 	if err != nil {
-		return Message{}, fmt.Errorf("wechat: inside Encrypt: %w", err)
+		return Message{}, fmt.Errorf("%w (the decrypted message)", err)
 	}
 	return msg, nil
 }

@@ -90,7 +90,7 @@ func TextReply(to, from string, createTime int64, content string) []byte {
 func SealReply(c *Crypter, token string, random io.Reader, reply []byte, timestamp int64, nonce string) ([]byte, error) {
 	enc, err := c.Encrypt(random, reply)
 	if err != nil {
-		return nil, fmt.Errorf("wechat: sealing reply: %w", err)
+		return nil, err
 	}
 	ts := strconv.FormatInt(timestamp, 10)
 	var b strings.Builder
