@@ -235,9 +235,9 @@ func TestOfferResultGrades(t *testing.T) {
 	e, db := newEngine(t)
 	c := newChat(t, e, db, "tg:1", "en")
 	c.say("/start")
-	c.press(1) // offer
-	c.press(1) // TH
-	c.press(1) // CN
+	c.press(1)            // offer
+	c.press(1)            // TH
+	c.press(1)            // CN
 	_, msgs := c.press(1) // scam hub: yes (strong)
 	if !strings.Contains(ids(msgs), "ind.border_ride.q") {
 		t.Fatalf("after the hub question, want the border-ride question; got\n%s", ids(msgs))

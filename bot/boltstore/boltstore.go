@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/homeward-ngo/homeward/bot"
@@ -51,6 +52,11 @@ var migrations = map[int]func(*bolt.Tx) error{}
 type DB struct {
 	db   *bolt.DB
 	path string
+	// writers counts Update calls in progress. With more than one, Update
+	// joins bbolt's Batch, which commits many callers' work with one fsync;
+	// a lone caller takes Update directly, since Batch would make it wait
+	// for the batch timer.
+	writers atomic.Int32
 }
 
 var _ bot.Store = (*DB)(nil)
@@ -117,12 +123,21 @@ func (s *DB) Close() error { return s.db.Close() }
 // Path returns the file's path.
 func (s *DB) Path() string { return s.path }
 
-// Update runs fn in one read-write transaction.
+// Update runs fn in one read-write transaction. Under concurrent callers fn
+// may run more than once (bbolt's Batch retries a failed batch one by one),
+// each time in a fresh transaction of which only the last commits: fn must
+// have no effect outside the transaction, as bot.Store already requires.
 func (s *DB) Update(ctx context.Context, fn func(bot.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+	wrapped := func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) }
+	if s.writers.Add(1) > 1 {
+		defer s.writers.Add(-1)
+		return s.db.Batch(wrapped)
+	}
+	defer s.writers.Add(-1)
+	return s.db.Update(wrapped)
 }
 
 // View runs fn in a read-only transaction.
