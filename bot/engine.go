@@ -27,6 +27,9 @@ type Config struct {
 	// Reader finds red flags in pasted offer text; nil: pasted text is not
 	// read and the guided questions are asked in full.
 	Reader OfferReader
+	// OnHandled, if set, is told the kind of each update's outcome (see
+	// observe.go); metrics count them.
+	OnHandled func(kind string)
 }
 
 // OfferReader finds indicators in the text of an offer. bot/offer
@@ -61,6 +64,7 @@ type Engine struct {
 	assets     atomic.Pointer[Assets]
 	log        *slog.Logger
 	reader     OfferReader
+	onHandled  func(kind string)
 	actions    map[string]Action
 	validators map[string]Validator
 	commands   map[string]Command
@@ -80,7 +84,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, errors.New("bot: store, content and text are required")
 	}
 	e := newEngine()
-	e.store, e.log, e.reader = cfg.Store, cfg.Log, cfg.Reader
+	e.store, e.log, e.reader, e.onHandled = cfg.Store, cfg.Log, cfg.Reader, cfg.OnHandled
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -207,6 +211,7 @@ func (e *Engine) Handle(ctx context.Context, u Update) (Outcome, error) {
 		}
 		return nil
 	})
+	e.observe(out, err)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("handling update for %s: %w", Channel(u.Chat), err)
 	}
