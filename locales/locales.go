@@ -49,7 +49,12 @@ type Language struct {
 // Catalog renders message IDs in a language. It is safe for concurrent use
 // and never modified after Load.
 type Catalog struct {
-	bundle  *i18n.Bundle
+	bundle *i18n.Bundle
+	// art holds one bundle (English plus the language) per language go-i18n
+	// has no plural rule for (art-x-shn): x/text's matcher ignores
+	// private-use subtags, so in one shared bundle every art-x-… tag would
+	// get the text of whichever loaded first.
+	art     map[string]*i18n.Bundle
 	langs   []Language
 	byTag   map[string]Language
 	matcher language.Matcher
@@ -71,6 +76,7 @@ func Load(fsys fs.FS, log *slog.Logger) (*Catalog, error) {
 	}
 	c := &Catalog{
 		bundle:  i18n.NewBundle(language.English),
+		art:     map[string]*i18n.Bundle{},
 		byTag:   map[string]Language{},
 		ids:     map[string]map[string]bool{},
 		sources: map[string]string{},
@@ -94,16 +100,33 @@ func Load(fsys fs.FS, log *slog.Logger) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("locales: listing message files: %w", err)
 	}
+	// English first: every art-x-… bundle starts as a copy of it.
+	slices.SortStableFunc(files, func(a, b string) int {
+		return boolInt(tagOf(b) == Source) - boolInt(tagOf(a) == Source)
+	})
+	var source []byte
 	for _, name := range files {
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, fmt.Errorf("locales: reading %s: %w", name, err)
 		}
-		mf, err := c.bundle.ParseMessageFileBytes(b, name)
+		bundle := c.bundle
+		if tag := tagOf(name); strings.HasPrefix(tag, "art-") && source != nil {
+			bundle = i18n.NewBundle(language.English)
+			bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+			if _, err := bundle.ParseMessageFileBytes(source, "active."+Source+".toml"); err != nil {
+				return nil, fmt.Errorf("locales: active.%s.toml: %w", Source, err)
+			}
+			c.art[tag] = bundle
+		}
+		mf, err := bundle.ParseMessageFileBytes(b, name)
 		if err != nil {
 			return nil, fmt.Errorf("locales: %s: %w", name, err)
 		}
 		tag := tagOf(name)
+		if tag == Source {
+			source = b
+		}
 		set := map[string]bool{}
 		for _, m := range mf.Messages {
 			set[m.ID] = true
@@ -150,6 +173,21 @@ func Load(fsys fs.FS, log *slog.Logger) (*Catalog, error) {
 	}
 	c.matcher = language.NewMatcher(tags)
 	return c, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// localizer returns a localizer for lang from the bundle that holds it.
+func (c *Catalog) localizer(lang string) *i18n.Localizer {
+	if b := c.art[lang]; b != nil {
+		return i18n.NewLocalizer(b, lang)
+	}
+	return i18n.NewLocalizer(c.bundle, lang)
 }
 
 // tagOf returns "th" for "active.th.toml".
@@ -214,7 +252,7 @@ func (c *Catalog) render(lang, id string, data map[string]any, count any) string
 	if lang == "" || !c.Has(lang) {
 		lang = Source
 	}
-	loc := i18n.NewLocalizer(c.bundle, lang)
+	loc := c.localizer(lang)
 	s, tag, err := loc.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
 	if err != nil || s == "" {
 		var nf *i18n.MessageNotFoundErr
@@ -293,7 +331,7 @@ func Placeholders(text string) ([]string, error) {
 func (c *Catalog) Check(sample map[string]any) []error {
 	var errs []error
 	for tag, set := range c.ids {
-		loc := i18n.NewLocalizer(c.bundle, tag)
+		loc := c.localizer(tag)
 		for id := range set {
 			s, _, err := loc.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: id, TemplateData: sample, PluralCount: 2})
 			if err != nil {
