@@ -129,7 +129,7 @@ func cmdRun(ctx context.Context, args []string, env envFunc, stdin io.Reader, st
 	}
 	defer a.Close()
 	if token != "" {
-		return errors.New("the Telegram channel is not built yet: unset TELEGRAM_BOT_TOKEN to chat in the terminal")
+		return runTelegram(ctx, a, env, token)
 	}
 	c := &console.Console{
 		Engine:      a.engine,
