@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -177,29 +176,4 @@ func cmdBackup(ctx context.Context, args []string, env envFunc, stdout io.Writer
 	}
 	fmt.Fprintf(stdout, "wrote %d bytes to %s\n", n, args[0])
 	return nil
-}
-
-// cmdLint checks content and locales and lists every problem.
-func cmdLint(args []string, env envFunc, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("lint", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	var src sources
-	src.flags(fl)
-	if err := fl.Parse(args); err != nil {
-		return 2
-	}
-	_, err := loadAssets(src, nil)
-	var le *content.LoadError
-	switch {
-	case errors.As(err, &le):
-		for _, p := range le.Problems {
-			fmt.Fprintln(stdout, p)
-		}
-		return 1
-	case err != nil:
-		fmt.Fprintln(stdout, err)
-		return 1
-	}
-	fmt.Fprintln(stdout, "no problems found")
-	return 0
 }
