@@ -133,7 +133,7 @@ other = "Heures d'ouverture"
 
 ["contact.as_of"]
 hash = %q
-other = "Source du {{.Date}} pour {{.Name}}"
+other = "Source du {{.Date}} pour {{.Nom}}"
 
 ["menu.q"]
 hash = %q
@@ -161,7 +161,7 @@ other = "%s"
 		{lineOf(t, loc, "active.fr.toml", `["welcome"]`), lint.Warning, lint.CodeStale, "the English text changed"},
 		{lineOf(t, loc, "active.fr.toml", `["help"]`), lint.Warning, lint.CodeUnverified, "has no hash"},
 		{lineOf(t, loc, "active.fr.toml", `["contact.hours"]`), lint.Error, lint.CodePlaceholder, "{{.Hours}}"},
-		{lineOf(t, loc, "active.fr.toml", `["contact.as_of"]`), lint.Error, lint.CodePlaceholder, "{{.Name}} is not in the English"},
+		{lineOf(t, loc, "active.fr.toml", `["contact.as_of"]`), lint.Error, lint.CodePlaceholder, "{{.Nom}} is not in the English"},
 		{lineOf(t, loc, "active.fr.toml", `["contact.as_of"]`), lint.Error, lint.CodeNoValue, "<no value>"},
 		{lineOf(t, loc, "active.fr.toml", `["menu.q"]`), lint.Warning, lint.CodeSameAsEnglish, "same as the English"},
 		{lineOf(t, loc, "active.fr.toml", `["no.such.id"]`), lint.Warning, lint.CodeExtra, "not in English"},
