@@ -40,7 +40,17 @@ func with(t *testing.T, extra map[string]string) fstest.MapFS {
 	}
 	for name, s := range extra {
 		if name == "languages.toml" {
-			s = string(m[name].Data) + s
+			// Add only the languages the shipped list does not have yet.
+			have := string(m[name].Data)
+			var add strings.Builder
+			for _, block := range strings.Split(s, "[[language]]")[1:] {
+				tag := block[strings.Index(block, "tag = "):]
+				tag = tag[:strings.Index(tag, "\n")]
+				if !strings.Contains(have, tag+"\n") {
+					add.WriteString("\n[[language]]" + block)
+				}
+			}
+			s = have + add.String()
 		}
 		m[name] = &fstest.MapFile{Data: []byte(s)}
 	}
