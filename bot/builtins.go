@@ -34,6 +34,7 @@ func (e *Engine) registerBuiltins() {
 	e.Register("contacts_known", actContactsKnown)
 	e.Register("show_contacts", actShowContacts)
 	e.Register("pick_language", func(t *Turn, _ *content.Step) (string, error) { return "", t.pickLanguage() })
+	e.registerTrips()
 }
 
 // cmdStart greets, or follows a deep link.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/homeward-ngo/homeward/bot/checkin"
 )
 
 // Store runs transactions over Homeward's state. bot/boltstore implements it
@@ -48,4 +50,30 @@ type Tx interface {
 	// OutboxDepth counts the queued messages of a channel and returns the
 	// time the oldest was queued.
 	OutboxDepth(channel string) (int, time.Time, error)
+
+	// Travel check-ins
+
+	// Trip returns a trip, or ErrNotFound.
+	Trip(id string) (*checkin.Trip, error)
+	// PutTrip writes a trip and moves its entry in the due index to
+	// tr.NextWake() (recorded in tr.Wake), in the same transaction.
+	PutTrip(tr *checkin.Trip) error
+	// DeleteTrip deletes a trip, its due entry and its open invites.
+	DeleteTrip(id string) error
+	// PopDue removes and returns up to limit due entries at or before now,
+	// earliest first (collected, then deleted).
+	PopDue(now time.Time, limit int) ([]checkin.Due, error)
+	// NextDue returns the time of the earliest due entry; zero: none.
+	NextDue() (time.Time, error)
+	// PutInvite stores an invite under the hash of its token.
+	PutInvite(hash []byte, inv *checkin.Invite) error
+	// TakeInvite returns and deletes an invite (single use), or ErrNotFound.
+	TakeInvite(hash []byte) (*checkin.Invite, error)
+	// LinkChat records a chat's role in a trip; UnlinkChat removes it.
+	LinkChat(chat, trip, role string) error
+	UnlinkChat(chat, trip string) error
+	// ChatTrips lists the trips a chat has a role in.
+	ChatTrips(chat string) ([]checkin.Link, error)
+	// DropTripMessages removes every queued message about a trip.
+	DropTripMessages(trip string) error
 }

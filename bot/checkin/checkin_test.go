@@ -262,3 +262,40 @@ func TestSecret(t *testing.T) {
 		t.Error("no code set matched")
 	}
 }
+
+// TestAdvanceProgresses: whatever the state, advancing at the trip's wake-up
+// moves the wake-up later (or deletes the trip), so the scheduler never
+// spins on one entry.
+func TestAdvanceProgresses(t *testing.T) {
+	setups := map[string]func(*Trip, time.Time){
+		"active":   func(*Trip, time.Time) {},
+		"reminded": func(tr *Trip, now time.Time) { tr.Advance(tr.Due) },
+		"missed":   func(tr *Trip, now time.Time) { tr.Advance(tr.Due.Add(tr.Policy.Grace)) },
+		"sos":      func(tr *Trip, now time.Time) { tr.SOS(now) },
+		"acked":    func(tr *Trip, now time.Time) { tr.SOS(now); tr.Ack("tg:2", now) },
+		"ended":    func(tr *Trip, now time.Time) { tr.EndTrip(now, false) },
+		"pending": func(tr *Trip, now time.Time) {
+			*tr = Trip{Created: now, Policy: policy(), State: Pending}
+		},
+	}
+	for name, setup := range setups {
+		tr := active()
+		setup(tr, t0.Add(h(1)))
+		for i := 0; i < 200; i++ {
+			w := tr.NextWake()
+			if w.IsZero() {
+				break
+			}
+			eff := tr.Advance(w)
+			if slices.Contains(kinds(eff), Purge) {
+				break
+			}
+			if next := tr.NextWake(); !next.After(w) {
+				t.Fatalf("%s: step %d in %s: wake %v did not move (now %v)", name, i, tr.State, next, w)
+			}
+			if i == 199 {
+				t.Fatalf("%s: no purge after 200 wake-ups (%s)", name, tr.State)
+			}
+		}
+	}
+}
