@@ -86,6 +86,7 @@ type app struct {
 	db     *boltstore.DB
 	engine *bot.Engine
 	log    *slog.Logger
+	ops    *ops // metrics, health and the ops HTTP server (http.go)
 }
 
 func openApp(src sources, env envFunc, log *slog.Logger) (*app, error) {
@@ -97,12 +98,13 @@ func openApp(src sources, env envFunc, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng, err := bot.New(bot.Config{Store: db, Assets: assets, Log: log})
+	o := newOps(db, log)
+	eng, err := bot.New(bot.Config{Store: db, Assets: assets, Log: log, OnHandled: o.handled})
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	return &app{db: db, engine: eng, log: log}, nil
+	return &app{db: db, engine: eng, log: log, ops: o}, nil
 }
 
 func (a *app) Close() error { return a.db.Close() }
@@ -128,7 +130,7 @@ func cmdRun(ctx context.Context, args []string, env envFunc, stdin io.Reader, st
 	}
 	defer a.Close()
 	if token != "" {
-		return runTelegram(ctx, a, env, token)
+		return a.withOps(ctx, env, func(ctx context.Context) error { return runTelegram(ctx, a, env, token) })
 	}
 	c := &console.Console{
 		Engine:      a.engine,
