@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -21,7 +22,41 @@ const DefaultReplyTimeout = 4500 * time.Millisecond
 // runs under a context whose deadline is the reply timeout. An empty reply
 // means there is nothing to say; Handler then answers "success", which tells
 // WeChat not to retry and shows the user nothing.
+//
+// A Replier whose reply has side effects (it takes the reply out of a queue)
+// calls ClaimReply before them, so that a reply is never taken and then
+// dropped because the deadline passed in between.
 type Replier func(ctx context.Context, msg Message) (reply string, err error)
+
+// ClaimReply tells the Handler that the Replier is about to produce its
+// reply and will return it without blocking for long. It reports false when
+// the deadline has already passed: the Handler has answered "success" (or is
+// about to), so whatever the Replier returns now is thrown away, and it
+// should keep its reply for later instead. After a true, the Handler waits
+// for the Replier's return even past the deadline, until the request itself
+// ends, so the reply the Replier gives is the one written.
+//
+// Outside a Handler (a test calling a Replier directly) ClaimReply reports
+// whether ctx is still live.
+func ClaimReply(ctx context.Context) bool {
+	c, ok := ctx.Value(claimKey{}).(*claim)
+	if !ok {
+		return ctx.Err() == nil
+	}
+	return c.state.CompareAndSwap(claimOpen, claimReplier)
+}
+
+type claimKey struct{}
+
+// claim decides, once, who owns the end of a request: the Replier (its
+// reply is written) or the deadline ("success" is written).
+type claim struct{ state atomic.Int32 }
+
+const (
+	claimOpen int32 = iota
+	claimReplier
+	claimLate
+)
 
 // Config is what Handler needs to know about one Official Account.
 type Config struct {
@@ -172,12 +207,13 @@ func (h *Handler) serveMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	text, err := h.ask(ctx, msg)
+	text, err := h.ask(r.Context(), ctx, msg)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		// Too late for a passive reply. "success" stops WeChat's retries
-		// and shows the user nothing; the engine must send what it has
-		// later by customer-service message.
+		// and shows the user nothing. A Replier that uses ClaimReply
+		// keeps its reply and gives it with the person's next message
+		// (there is no customer-service API client here).
 		h.report(err)
 		writeText(w, "success")
 		return
@@ -238,11 +274,17 @@ func (h *Handler) open(msgSignature, ts, nonce, encrypt string, now time.Time) (
 // ask runs the Replier in its own goroutine, so that a Replier that ignores
 // its context cannot hold the response past the deadline. The channel is
 // buffered: a late Replier finishes and exits without anyone reading.
-func (h *Handler) ask(ctx context.Context, msg Message) (string, error) {
+//
+// ctx carries the reply deadline; req is the request's own context, which
+// bounds the wait for a Replier that claimed its reply (ClaimReply) just
+// before the deadline.
+func (h *Handler) ask(req, ctx context.Context, msg Message) (string, error) {
 	type result struct {
 		text string
 		err  error
 	}
+	cl := &claim{}
+	ctx = context.WithValue(ctx, claimKey{}, cl)
 	done := make(chan result, 1)
 	go func() {
 		defer func() {
@@ -260,7 +302,16 @@ func (h *Handler) ask(ctx context.Context, msg Message) (string, error) {
 	case res := <-done:
 		return res.text, res.err
 	case <-ctx.Done():
+	}
+	if cl.state.CompareAndSwap(claimOpen, claimLate) {
 		return "", fmt.Errorf("wechat: waiting for Replier: %w", context.Cause(ctx))
+	}
+	// The Replier claimed its reply before the deadline: it is on its way.
+	select {
+	case res := <-done:
+		return res.text, res.err
+	case <-req.Done():
+		return "", fmt.Errorf("wechat: waiting for a claimed reply: %w", context.Cause(req))
 	}
 }
 

@@ -35,7 +35,7 @@ func (l *errLog) add(err error) {
 	l.errs = append(l.errs, err)
 }
 
-func (l *errLog) check(t *testing.T) {
+func (l *errLog) check(t testing.TB) {
 	t.Helper()
 	l.mu.Lock()
 	defer l.mu.Unlock()
