@@ -226,8 +226,12 @@ func (d *dispatcher) apply(r result) bool {
 	return r.reload
 }
 
-// deliver sends the next part of m and settles the outbox.
+// deliver sends the next part of m and settles the outbox. A send that
+// has started is not cancelled when ctx ends (only bounded by SendTimeout):
+// Telegram may have taken it, and only its answer lets the outbox forget it,
+// so that a clean shutdown never sends a message twice.
 func (d *dispatcher) deliver(ctx context.Context, key string, m bot.Message) result {
+	ctx = context.WithoutCancel(ctx)
 	b := d.b
 	r := result{chat: key, seq: m.Seq, wait: b.cfg.PerChat}
 	id, err := chatID(m.Chat)
@@ -264,9 +268,6 @@ func (d *dispatcher) deliver(ctx context.Context, key string, m bot.Message) res
 			return d.settle(ctx, r, m, &next)
 		}
 		return d.settle(ctx, r, m, nil)
-	case ctx.Err() != nil:
-		r.keep = true
-		return r
 	case code == http.StatusTooManyRequests:
 		r.keep = true
 		r.wait = max(retryAfter(err), b.cfg.PerChat)
@@ -307,7 +308,7 @@ func (d *dispatcher) deliver(ctx context.Context, key string, m bot.Message) res
 // deletes it. If the store fails, the message stays as it was and is tried
 // again (Telegram may then get it twice, which is better than never).
 func (d *dispatcher) settle(ctx context.Context, r result, m bot.Message, next *bot.Message) result {
-	err := d.b.cfg.Store.Update(context.WithoutCancel(ctx), func(tx bot.Tx) error {
+	err := d.b.cfg.Store.Update(ctx, func(tx bot.Tx) error {
 		if next != nil {
 			return tx.PutMessage(next)
 		}
