@@ -301,9 +301,15 @@ func (t *Trip) loc() *time.Location {
 	return time.UTC
 }
 
+// clip drops what is below a second: every time a trip keeps is a whole
+// second, like the due index's keys, so that a deadline and its wake-up are
+// the same instant.
+func clip(now time.Time) time.Time { return now.UTC().Truncate(time.Second) }
+
 // nextDue is the deadline after a check-in at now: the schedule's next time,
 // but never past the end of the trip.
 func (t *Trip) nextDue(now time.Time) time.Time {
+	now = clip(now)
 	d := t.Schedule.Next(now, t.loc(), t.Policy.Early)
 	if !t.End.IsZero() && d.After(t.End) && now.Before(t.End) {
 		d = t.End
@@ -384,6 +390,7 @@ func (t *Trip) purgeAt() time.Time {
 // calling it late does what is due at once (a reminder whose grace is also
 // over is skipped: the alert goes out instead).
 func (t *Trip) Advance(now time.Time) []Effect {
+	now = clip(now)
 	var eff []Effect
 	p := t.Policy
 	switch t.State {
@@ -435,6 +442,7 @@ func (t *Trip) Advance(now time.Time) []Effect {
 // raise alerts the guardians. An alert already out is sent again, and an SOS
 // or duress reason replaces "missed".
 func (t *Trip) raise(now time.Time, r Reason) []Effect {
+	now = clip(now)
 	t.log(now, "alert "+string(r))
 	if t.State == Alerted && t.Alert != nil {
 		if r != Missed {
@@ -467,6 +475,7 @@ type Reply struct {
 // (a captor could force a check-in) and the guardians are told. A check-in
 // at or after the end closes the trip.
 func (t *Trip) CheckIn(now time.Time, duress bool) (Reply, []Effect) {
+	now = clip(now)
 	var eff []Effect
 	if !t.Live() {
 		return Reply{Closed: t.State == Ended}, nil
@@ -498,6 +507,7 @@ func (t *Trip) CheckIn(now time.Time, duress bool) (Reply, []Effect) {
 // at most Policy.MaxExtensions times a trip. With duress it alerts, and the
 // reply is what it would have been.
 func (t *Trip) Extend(now time.Time, duress bool) (Reply, []Effect) {
+	now = clip(now)
 	if !t.Live() {
 		return Reply{Denied: true}, nil
 	}
@@ -542,6 +552,7 @@ func (t *Trip) Extend(now time.Time, duress bool) (Reply, []Effect) {
 // SOS or duress alert, the trip does not end: the guardians are alerted or
 // told, and the traveler's reply is that of a normal end.
 func (t *Trip) EndTrip(now time.Time, duress bool) (Reply, []Effect) {
+	now = clip(now)
 	reply := Reply{Closed: true}
 	switch {
 	case duress && t.Live():
@@ -564,12 +575,14 @@ func (t *Trip) EndTrip(now time.Time, duress bool) (Reply, []Effect) {
 }
 
 func (t *Trip) end(now time.Time) {
+	now = clip(now)
 	t.State, t.Ended, t.Reminded = Ended, now, time.Time{}
 	t.log(now, "ended")
 }
 
 // SOS alerts the guardians at once ("I need help", /sos).
 func (t *Trip) SOS(now time.Time) []Effect {
+	now = clip(now)
 	if !t.Live() {
 		return nil
 	}
@@ -579,6 +592,7 @@ func (t *Trip) SOS(now time.Time) []Effect {
 // Ack records that a guardian is dealing with the alert: the URGENT repeats
 // stop and the other guardians are told.
 func (t *Trip) Ack(guardian string, now time.Time) []Effect {
+	now = clip(now)
 	if t.State != Alerted || t.Alert == nil || t.Alert.Acked || t.Guardian(guardian) == nil {
 		return nil
 	}
@@ -590,6 +604,7 @@ func (t *Trip) Ack(guardian string, now time.Time) []Effect {
 // Resolve is a guardian's word that the traveler is safe: the all-clear goes
 // to every guardian and the check-ins resume (or the trip ends, past its end).
 func (t *Trip) Resolve(guardian string, now time.Time) []Effect {
+	now = clip(now)
 	if t.State != Alerted || t.Guardian(guardian) == nil {
 		return nil
 	}
@@ -607,6 +622,7 @@ func (t *Trip) Resolve(guardian string, now time.Time) []Effect {
 // Guardians who accepted before (the family member who registered the trip)
 // then get their test alert: the caller sends it to TestsDue.
 func (t *Trip) Accept(traveler string, now time.Time) bool {
+	now = clip(now)
 	if t.State != Pending || (t.Traveler != "" && t.Traveler != traveler) {
 		return false
 	}
@@ -618,6 +634,7 @@ func (t *Trip) Accept(traveler string, now time.Time) bool {
 // AddGuardian records a chat that opened a guardian invite. It may not be
 // the traveler.
 func (t *Trip) AddGuardian(chat string, now time.Time) bool {
+	now = clip(now)
 	if chat == t.Traveler || t.Guardian(chat) != nil || t.State == Ended {
 		return false
 	}
@@ -628,6 +645,7 @@ func (t *Trip) AddGuardian(chat string, now time.Time) bool {
 // AcceptGuardian records a guardian's yes. It reports whether the test
 // alert should be sent now (the traveler has consented).
 func (t *Trip) AcceptGuardian(chat string, now time.Time) (sendTest bool) {
+	now = clip(now)
 	g := t.Guardian(chat)
 	if g == nil || !g.Accepted.IsZero() {
 		return false
@@ -640,6 +658,7 @@ func (t *Trip) AcceptGuardian(chat string, now time.Time) (sendTest bool) {
 // TestsDue marks and returns the guardians who accepted but have not been
 // sent the test alert yet.
 func (t *Trip) TestsDue(now time.Time) []string {
+	now = clip(now)
 	var out []string
 	for i := range t.Guardians {
 		g := &t.Guardians[i]
@@ -651,6 +670,7 @@ func (t *Trip) TestsDue(now time.Time) []string {
 }
 
 func (t *Trip) markTest(g *Guardian, now time.Time) bool {
+	now = clip(now)
 	if !g.TestSent.IsZero() {
 		return false
 	}
@@ -661,6 +681,7 @@ func (t *Trip) markTest(g *Guardian, now time.Time) bool {
 // AckTest records a guardian's acknowledgement of the test alert. When the
 // trip was waiting for one, the check-ins start.
 func (t *Trip) AckTest(chat string, now time.Time) []Effect {
+	now = clip(now)
 	g := t.Guardian(chat)
 	if g == nil || g.TestSent.IsZero() || !g.TestAcked.IsZero() {
 		return nil
@@ -680,6 +701,7 @@ func (t *Trip) AckTest(chat string, now time.Time) []Effect {
 // RemoveGuardian removes a guardian; an acknowledgement they gave is kept
 // without their name.
 func (t *Trip) RemoveGuardian(chat string, now time.Time) bool {
+	now = clip(now)
 	i := slices.IndexFunc(t.Guardians, func(g Guardian) bool { return g.Chat == chat })
 	if i < 0 {
 		return false
@@ -695,6 +717,7 @@ func (t *Trip) RemoveGuardian(chat string, now time.Time) bool {
 // MarkUnreachable records that a message to a guardian could not be
 // delivered; it reports whether this is news.
 func (t *Trip) MarkUnreachable(chat string, now time.Time) bool {
+	now = clip(now)
 	g := t.Guardian(chat)
 	if g == nil || !g.Unreachable.IsZero() {
 		return false
@@ -707,6 +730,7 @@ func (t *Trip) MarkUnreachable(chat string, now time.Time) bool {
 // SetLocation keeps a shared location as the last one; only the latest is
 // kept.
 func (t *Trip) SetLocation(lat, lon float64, live bool, now time.Time) bool {
+	now = clip(now)
 	if t.State == Ended || t.State == Pending {
 		return false
 	}
