@@ -77,6 +77,25 @@ func (r *recorder) Undelivered() []string {
 	return append([]string(nil), r.undeliverable...)
 }
 
+// observer counts deliveries by "sent/<kind>" and "failed/<reason>".
+type observer struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (o *observer) Sent(ch, kind string)         { o.add(ch + " sent " + kind) }
+func (o *observer) SendFailed(ch, reason string) { o.add(ch + " failed " + reason) }
+func (o *observer) add(k string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.n[k]++
+}
+func (o *observer) count(k string) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.n[k]
+}
+
 // logBuffer collects JSON log lines, safely for concurrent writers.
 type logBuffer struct {
 	mu sync.Mutex
@@ -102,6 +121,7 @@ type harness struct {
 	srv  *telegramtest.Server
 	db   *boltstore.DB
 	rec  *recorder
+	obs  *observer
 	bot  *Bot
 	logs *logBuffer
 	ctx  context.Context
@@ -119,11 +139,12 @@ func newHarness(t *testing.T, opts ...func(*Config)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, srv: srv, db: db, rec: &recorder{Engine: eng}, logs: &logBuffer{}}
+	h := &harness{t: t, srv: srv, db: db, rec: &recorder{Engine: eng}, obs: &observer{n: map[string]int{}}, logs: &logBuffer{}}
 	cfg := Config{
 		Token:       testToken,
 		Endpoint:    srv.Endpoint(),
 		Engine:      h.rec,
+		Observer:    h.obs,
 		Store:       db,
 		Text:        eng.Assets().Text,
 		Log:         slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),

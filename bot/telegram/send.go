@@ -260,8 +260,10 @@ func (d *dispatcher) deliver(ctx context.Context, key string, m bot.Message) res
 		cfg.ParseMode, cfg.Text = "", bot.PlainText(part)
 		_, err = b.c.send(ctx, cfg)
 	}
+	obs := b.cfg.Observer
 	switch code := apiCode(err); {
 	case err == nil:
+		obs.Sent(Channel, m.Kind)
 		if rest != "" {
 			next := m
 			next.Text, next.Attempts = rest, 0
@@ -269,14 +271,17 @@ func (d *dispatcher) deliver(ctx context.Context, key string, m bot.Message) res
 		}
 		return d.settle(ctx, r, m, nil)
 	case code == http.StatusTooManyRequests:
+		obs.SendFailed(Channel, "rate_limited")
 		r.keep = true
 		r.wait = max(retryAfter(err), b.cfg.PerChat)
 		b.log.Warn("telegram rate limited a chat", "kind", m.Kind, "retry_after", r.wait.String())
 		return r
 	case code == http.StatusUnauthorized:
+		obs.SendFailed(Channel, "error")
 		r.keep, r.fatal = true, ErrUnauthorized
 		return r
 	case code == http.StatusForbidden || code == http.StatusBadRequest && strings.Contains(description(err), "chat not found"):
+		obs.SendFailed(Channel, "blocked")
 		b.log.Info("telegram recipient cannot be reached", "kind", m.Kind, "err", err)
 		if err := b.cfg.Engine.Undeliverable(ctx, m, "blocked"); err != nil {
 			b.log.Error("telegram recording an undeliverable message failed", "err", err)
@@ -286,12 +291,14 @@ func (d *dispatcher) deliver(ctx context.Context, key string, m bot.Message) res
 		r.reload = true
 		return d.settle(ctx, r, m, nil)
 	case code == http.StatusBadRequest:
+		obs.SendFailed(Channel, "rejected")
 		b.log.Error("telegram refused a message; dropping it", "kind", m.Kind, "ids", strings.Join(m.IDs, ","), "err", err)
 		return d.settle(ctx, r, m, nil)
 	}
 	// 5xx, timeouts, connection errors: retry with backoff.
 	m.Attempts++
 	if time.Since(m.Queued) > giveUpAfter {
+		obs.SendFailed(Channel, "gave_up")
 		b.log.Error("telegram gave up on a message", "kind", m.Kind, "attempts", m.Attempts, "err", err)
 		if err := b.cfg.Engine.Undeliverable(ctx, m, "failed"); err != nil {
 			b.log.Error("telegram recording an undeliverable message failed", "err", err)
@@ -299,6 +306,7 @@ func (d *dispatcher) deliver(ctx context.Context, key string, m bot.Message) res
 		r.reload = true
 		return d.settle(ctx, r, m, nil)
 	}
+	obs.SendFailed(Channel, "error")
 	r.wait = max(backoff(m.Attempts, time.Second, 5*time.Minute), r.wait)
 	b.log.Warn("telegram send failed, retrying", "kind", m.Kind, "attempts", m.Attempts, "retry_in", r.wait.String(), "err", err)
 	return d.settle(ctx, r, m, &m)

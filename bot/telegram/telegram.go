@@ -60,6 +60,8 @@ type Config struct {
 	HTTPClient *http.Client
 	// Webhook, when set, receives updates by webhook instead of long polling.
 	Webhook *Webhook
+	// Observer learns of deliveries, for metrics; nil: none.
+	Observer Observer
 
 	// PollTimeout is the long-poll timeout of getUpdates; 0: 30 s.
 	PollTimeout time.Duration
@@ -76,6 +78,20 @@ type Config struct {
 	// dispatcher (messages queued by another part of the program); 0: 2 s.
 	Recheck time.Duration
 }
+
+// Observer learns what became of deliveries. Calls must be quick.
+type Observer interface {
+	// Sent: Telegram accepted a message (each part of a long one).
+	Sent(channel, kind string)
+	// SendFailed: an attempt failed; reason is "rate_limited", "blocked",
+	// "rejected", "error" or "gave_up".
+	SendFailed(channel, reason string)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Sent(string, string)       {}
+func (nopObserver) SendFailed(string, string) {}
 
 // Errors that end Run: nothing the bot can do will fix them.
 var (
@@ -131,6 +147,9 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	}
 	if cfg.Senders <= 0 {
 		cfg.Senders = 8
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
 	}
 	if cfg.Recheck <= 0 {
 		cfg.Recheck = 2 * time.Second

@@ -179,6 +179,9 @@ func TestServerErrorsAreRetried(t *testing.T) {
 	if !strings.Contains(h.logs.String(), `"attempts":2`) {
 		t.Fatalf("no second attempt logged:\n%s", h.logs.String())
 	}
+	if f, ok := h.obs.count("tg failed error"), h.obs.count("tg sent reply"); f != 2 || ok != 1 {
+		t.Fatalf("observer: %d failures, %d sent; want 2, 1", f, ok)
+	}
 }
 
 func TestSlowServerTimesOutAndRetries(t *testing.T) {
@@ -205,6 +208,9 @@ func TestBlockedRecipientIsReported(t *testing.T) {
 	h.until("the 403 reported", func() bool { return len(h.rec.Undelivered()) == 1 })
 	if got := h.rec.Undelivered()[0]; got != "tg:703 blocked" {
 		t.Fatalf("Undeliverable got %q", got)
+	}
+	if n := h.obs.count("tg failed blocked"); n != 1 {
+		t.Fatalf("observer: %d blocked", n)
 	}
 	h.until("the outbox empty", func() bool { return len(h.outbox()) == 0 })
 }

@@ -19,12 +19,13 @@ func runTelegram(ctx context.Context, a *app, env envFunc, token string) error {
 		Store:    a.db,
 		Text:     a.engine.Assets().Text,
 		Log:      a.log,
+		Observer: a.ops,
 	}
 	mode := "long polling"
 	if u := env("HOMEWARD_WEBHOOK_URL"); u != "" {
 		cfg.Webhook = &telegram.Webhook{
 			URL:    u,
-			Listen: env.or("HOMEWARD_WEBHOOK_LISTEN", "127.0.0.1:8080"),
+			Listen: env.or("HOMEWARD_WEBHOOK_LISTEN", "127.0.0.1:8081"),
 			Secret: env("HOMEWARD_WEBHOOK_SECRET"),
 		}
 		mode = "webhook"
