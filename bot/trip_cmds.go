@@ -64,7 +64,7 @@ func (b *tripBook) cmdTrip(t *Turn, _ string) error {
 // status shows one trip to the chat, with the buttons its role allows.
 func (b *tripBook) status(t *Turn, tr *checkin.Trip) {
 	v := b.viewFor(t, tr, t.S.Chat)
-	d := v.data()
+	d := v.data(all...)
 	d["State"] = v.Text("trip.state."+string(tr.State), nil)
 	chat := t.S.Chat
 	if tr.Traveler != chat {
@@ -121,7 +121,7 @@ func (b *tripBook) status(t *Turn, tr *checkin.Trip) {
 // how long, and how to stop.
 func (b *tripBook) askConsent(t *Turn, tr *checkin.Trip, id string) {
 	v := b.viewFor(t, tr, t.S.Chat)
-	d := v.data()
+	d := v.data(all...)
 	d["Days"] = int(tr.Policy.Retention.Hours() / 24)
 	d["Grace"] = shortDur(tr.Policy.Grace)
 	d["Schedule"] = b.scheduleText(v)
@@ -335,7 +335,7 @@ func (b *tripBook) press(t *Turn, data string) error {
 		}
 		if tr.Owner != chat {
 			v := b.viewFor(t, tr, tr.Owner)
-			v.say("trip.declined", v.data())
+			v.say("trip.declined", v.data(all...))
 			v.send(t, "reply", nil)
 		}
 		t.Say("trip.consent.no", nil)
@@ -381,7 +381,7 @@ func (b *tripBook) press(t *Turn, data string) error {
 			return err
 		}
 		v := b.viewFor(t, tr, g)
-		v.say("trip.guardian.removed_you", v.data())
+		v.say("trip.guardian.removed_you", v.data(all...))
 		v.send(t, "reply", nil)
 		t.Say("trip.guardian.removed", map[string]any{"N": n})
 		if tr.Live() && tr.Ready() == 0 {
@@ -472,7 +472,7 @@ func (b *tripBook) startInvite(t *Turn, token string) error {
 		if err := t.Tx.LinkChat(chat, tr.ID, checkin.RoleGuardian); err != nil {
 			return err
 		}
-		t.Ask("trip.guardian.ask", v.data(), [][]Button{{v.button("trip.btn.guard_yes", "ga"), v.button("trip.btn.guard_no", "gn")}})
+		t.Ask("trip.guardian.ask", v.data(all...), [][]Button{{v.button("trip.btn.guard_yes", "ga"), v.button("trip.btn.guard_no", "gn")}})
 	default:
 		t.Say("trip.invite.bad", nil)
 	}

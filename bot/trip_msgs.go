@@ -66,33 +66,47 @@ func shortDur(d time.Duration) string {
 	return s
 }
 
-// data is what every trip message may use.
-func (v *view) data() map[string]any {
+// data is what trip messages may use: the name always, and the given
+// fields, each rendered only when asked for (dates in the reader's language
+// are the costly part of a scheduler tick).
+func (v *view) data(fields ...string) map[string]any {
 	tr := v.tr
-	where := HTML(v.Text("trip.location.none", nil))
-	if l := tr.Location; l != nil {
-		where = HTML(fmt.Sprintf(`<a href="https://www.openstreetmap.org/?mlat=%.5f&amp;mlon=%.5f">%.5f, %.5f</a> (%s)`,
-			l.Lat, l.Lon, l.Lat, l.Lon, escapeText(v.when(l.At))))
-	}
-	city := tr.City
-	if city == "" {
-		city = "—"
-	}
-	d := map[string]any{
-		"Name":    tr.Name,
-		"City":    city,
-		"Country": v.countryName(tr.Country),
-		"End":     v.when(tr.End),
-		"Due":     v.when(tr.Due),
-		"Last":    v.when(tr.LastCheckIn),
-		"Where":   where,
-		"Now":     v.when(v.Now),
-	}
-	if a := tr.Alert; a != nil {
-		d["Since"] = v.when(a.Since)
+	d := map[string]any{"Name": tr.Name}
+	for _, f := range fields {
+		switch f {
+		case "Where":
+			where := HTML(v.Text("trip.location.none", nil))
+			if l := tr.Location; l != nil {
+				where = HTML(fmt.Sprintf(`<a href="https://www.openstreetmap.org/?mlat=%.5f&amp;mlon=%.5f">%.5f, %.5f</a> (%s)`,
+					l.Lat, l.Lon, l.Lat, l.Lon, escapeText(v.when(l.At))))
+			}
+			d[f] = where
+		case "City":
+			d[f] = tr.City
+			if tr.City == "" {
+				d[f] = "—"
+			}
+		case "Country":
+			d[f] = v.countryName(tr.Country)
+		case "End":
+			d[f] = v.when(tr.End)
+		case "Due":
+			d[f] = v.when(tr.Due)
+		case "Last":
+			d[f] = v.when(tr.LastCheckIn)
+		case "Now":
+			d[f] = v.when(v.Now)
+		case "Since":
+			if a := tr.Alert; a != nil {
+				d[f] = v.when(a.Since)
+			}
+		}
 	}
 	return d
 }
+
+// all lists every field data knows.
+var all = []string{"Where", "City", "Country", "End", "Due", "Last", "Now", "Since"}
 
 // button makes a "ci." button for this trip.
 func (v *view) button(label, verb string, extra ...string) Button {
@@ -133,9 +147,9 @@ func (v *view) card() {
 	tr := v.tr
 	list := v.C.ContactsFor(tr.Country, tr.Nationality)
 	if len(list) == 0 {
-		v.say("trip.card.none", v.data())
+		v.say("trip.card.none", v.data("Country"))
 	} else {
-		v.say("trip.card.header", v.data())
+		v.say("trip.card.header", v.data("Country"))
 		for i, c := range list {
 			v.raw("contact", fmt.Sprintf("%d. %s", i+1, v.renderContact(c)))
 		}
@@ -176,7 +190,7 @@ func (b *tripBook) apply(t *Turn, tr *checkin.Trip, eff []checkin.Effect, note s
 			v.send(t, "reminder", v.travelerButtons())
 		case checkin.Started:
 			v := b.viewFor(t, tr, tr.Traveler)
-			v.say("trip.started", v.data())
+			v.say("trip.started", v.data("Due"))
 			v.send(t, "reply", v.travelerButtons())
 		default:
 			for _, chat := range guardianChats(tr, e.Except) {
@@ -197,7 +211,7 @@ func (b *tripBook) apply(t *Turn, tr *checkin.Trip, eff []checkin.Effect, note s
 // kind.
 func (b *tripBook) guardianMessage(v *view, e checkin.Effect, note string) string {
 	tr := v.tr
-	d := v.data()
+	d := v.data(all...)
 	reason := checkin.Missed
 	if tr.Alert != nil {
 		reason = tr.Alert.Reason

@@ -144,3 +144,7 @@ func (s *TripScheduler) advance(t *Turn, d checkin.Due) error {
 	}
 	return t.Tx.PutTrip(tr)
 }
+
+// Poke tells the scheduler that something is due at at, for writers outside
+// the engine's handlers (which poke it themselves).
+func (s *TripScheduler) Poke(at time.Time) { s.b.wake(at) }

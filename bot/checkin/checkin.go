@@ -174,8 +174,9 @@ type Event struct {
 	What string    `json:"what"`
 }
 
-// maxLog bounds a trip's log.
-const maxLog = 100
+// maxLog bounds a trip's log: enough to see the last days of a trip, small
+// enough that reading and writing a trip stays cheap.
+const maxLog = 20
 
 // Secret is a salted, stretched hash of the duress code.
 type Secret struct {

@@ -1,8 +1,10 @@
 // Command homeward runs the Homeward bot and its tools.
 //
 //	homeward                 run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, else a chat in this terminal
-//	homeward lint [-content DIR] [-locales DIR]
+//	homeward lint [-content DIR] [-locales DIR] [-json] [-v]
 //	                         check content and locales; exit 1 on errors
+//	homeward preview [-content DIR] [-locales DIR] [-addr 127.0.0.1:8090]
+//	                         chat with the bot in a browser; edits to the folders show at once
 //	homeward backup FILE     write a consistent copy of the data file, even while the bot runs
 //	homeward version         print the version
 //
@@ -41,6 +43,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = cmdRun(ctx, args, env, stdin, stdout, stderr)
 	case "lint":
 		return cmdLint(args, env, stdout, stderr)
+	case "preview":
+		err = cmdPreview(ctx, args, env, stdout, stderr)
 	case "backup":
 		err = cmdBackup(ctx, args, env, stdout)
 	case "version":
@@ -63,8 +67,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 const usage = `Usage:
   homeward                 run the bot (Telegram if TELEGRAM_BOT_TOKEN is set, else a chat in this terminal)
-  homeward lint [-content DIR] [-locales DIR] [-json]
+  homeward lint [-content DIR] [-locales DIR] [-json] [-v]
                            check content and translations; exit 1 on errors
+  homeward preview [-content DIR] [-locales DIR] [-addr 127.0.0.1:8090]
+                           chat with the bot in a browser while editing content and translations
   homeward backup FILE     write a consistent copy of the data file while the bot runs
   homeward version         print the version
 

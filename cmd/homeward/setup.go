@@ -129,6 +129,11 @@ func cmdRun(ctx context.Context, args []string, env envFunc, stdin io.Reader, st
 		return err
 	}
 	defer a.Close()
+	stopCheckins, err := startCheckins(ctx, a, env) // checkin.go
+	if err != nil {
+		return err
+	}
+	defer stopCheckins()
 	if token != "" {
 		return a.withOps(ctx, env, func(ctx context.Context) error { return runTelegram(ctx, a, env, token) })
 	}
