@@ -24,7 +24,7 @@ import (
 //	HOMEWARD_MAX_EXTENSIONS    extensions per trip (2)
 //	HOMEWARD_RETENTION_DAYS    days trip data is kept after the trip ends (30)
 //	HOMEWARD_INVITE_TTL        how long an invite link works (48h)
-//	HOMEWARD_BOT_USERNAME      the Telegram bot's username, for t.me invite links
+//	TELEGRAM_BOT_USERNAME      the Telegram bot's username, for t.me invite links
 func checkinConfig(env envFunc) (bot.TripConfig, error) {
 	c := bot.DefaultTripConfig()
 	durs := []struct {
@@ -79,7 +79,7 @@ func checkinConfig(env envFunc) (bot.TripConfig, error) {
 	if c.Ladder.Early > c.MinInterval/2 {
 		c.Ladder.Early = c.MinInterval / 2
 	}
-	if u := env("HOMEWARD_BOT_USERNAME"); u != "" {
+	if u := env("TELEGRAM_BOT_USERNAME"); u != "" {
 		c.LinkBase = "https://t.me/" + u + "?start="
 	}
 	return c, nil

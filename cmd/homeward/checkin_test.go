@@ -12,7 +12,7 @@ func TestCheckinConfig(t *testing.T) {
 			"HOMEWARD_MIN_INTERVAL":   "30s",
 			"HOMEWARD_RETENTION_DAYS": "7",
 			"HOMEWARD_MAX_REPEATS":    "3",
-			"HOMEWARD_BOT_USERNAME":   "HomewardBot",
+			"TELEGRAM_BOT_USERNAME":   "HomewardBot",
 		}[k]
 	})
 	c, err := checkinConfig(env)
