@@ -134,6 +134,10 @@ func cmdRun(ctx context.Context, args []string, env envFunc, stdin io.Reader, st
 		return err
 	}
 	defer stopCheckins()
+	withWeChat, err := mountWeChat(env, a) // wechat.go
+	if err != nil {
+		return err
+	}
 	if token != "" {
 		return a.withOps(ctx, env, func(ctx context.Context) error { return runTelegram(ctx, a, env, token) })
 	}
@@ -144,6 +148,9 @@ func cmdRun(ctx context.Context, args []string, env envFunc, stdin io.Reader, st
 		Out:         stdout,
 		Lang:        langFromEnv(env),
 		Interactive: isTerminal(stdin),
+	}
+	if withWeChat {
+		return a.withOps(ctx, env, func(ctx context.Context) error { return consoleBesideWeChat(ctx, c) })
 	}
 	return c.Run(ctx)
 }
