@@ -94,7 +94,7 @@ func NewChannel(cfg ChannelConfig) (*Channel, error) {
 		c.workTimeout = DefaultWorkTimeout
 	}
 	cfg.Engine.RegisterButton(buttonPrefix, c.press)
-	cfg.Engine.RegisterStart(startPrefix, landOnTelegram)
+	RegisterLanding(cfg.Engine)
 	return c, nil
 }
 

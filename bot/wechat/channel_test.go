@@ -687,3 +687,21 @@ func TestChannelMore(t *testing.T) {
 		t.Error("0 with nothing queued got no answer")
 	}
 }
+
+// BenchmarkChannelReply measures one message through the whole stack in
+// safe mode: decrypt, engine transaction (fsync), outbox take (fsync),
+// render, encrypt. Parallel: many chats at once.
+func BenchmarkChannelReply(b *testing.B) {
+	e := newEnv(b, Config{}, ChannelConfig{TelegramBot: testBot})
+	var n atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		u := e.user("oBench-" + strconv.FormatInt(n.Add(1), 10))
+		for pb.Next() {
+			rec := httptest.NewRecorder()
+			e.handler.ServeHTTP(rec, e.request(u.text("/help")))
+			if rec.Code != 200 || rec.Body.String() == "success" {
+				b.Fatalf("answer %d %q", rec.Code, rec.Body.String())
+			}
+		}
+	})
+}

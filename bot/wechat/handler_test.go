@@ -388,3 +388,59 @@ func TestNewHandlerRejects(t *testing.T) {
 		t.Error("nil Replier accepted")
 	}
 }
+
+// A Replier that claims its reply before the deadline gets it written even
+// when it returns after the deadline; one that claims too late is told so
+// and the handler answers "success".
+func TestHandlerClaimReply(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		before     time.Duration // sleep before ClaimReply
+		after      time.Duration // sleep after it
+		wantClaim  bool
+		wantAnswer string
+	}{
+		{"claims early, returns late", 4 * time.Second, 2 * time.Second, true, "reply"},
+		{"claims late", 5 * time.Second, 0, false, "success"},
+		{"claims and returns at once", 0, 0, true, "reply"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				claimed := make(chan bool, 1)
+				h, err := NewHandler(Config{Token: "tok"}, func(ctx context.Context, m Message) (string, error) {
+					time.Sleep(tc.before)
+					ok := ClaimReply(ctx)
+					claimed <- ok
+					time.Sleep(tc.after)
+					return "reply", nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				q := plainQuery("tok", strconv.FormatInt(time.Now().Unix(), 10), "1")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest("POST", "/wechat?"+q.Encode(), strings.NewReader(textXML(testOpenID, testContent))))
+				if ok := <-claimed; ok != tc.wantClaim {
+					t.Errorf("ClaimReply = %v, want %v", ok, tc.wantClaim)
+				}
+				body := rec.Body.String()
+				if m, err := ParseMessage(rec.Body.Bytes()); err == nil && m.Content != "" {
+					body = m.Content
+				}
+				if body != tc.wantAnswer {
+					t.Errorf("answer %q, want %q", body, tc.wantAnswer)
+				}
+				synctest.Wait()
+			})
+		})
+	}
+	// Outside a Handler, ClaimReply tells whether the context is live.
+	ctx, cancel := context.WithCancel(context.Background())
+	if !ClaimReply(ctx) {
+		t.Error("ClaimReply on a live context = false")
+	}
+	cancel()
+	if ClaimReply(ctx) {
+		t.Error("ClaimReply on an ended context = true")
+	}
+}

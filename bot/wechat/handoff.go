@@ -74,6 +74,13 @@ func handoffPayload(lang, risk string) string {
 	return startPrefix + "_" + lang + "_" + risk
 }
 
+// RegisterLanding registers, on the engine, the Telegram side of the
+// handoff: the "/start w_<language>_<risk>" link that WeChat users follow to
+// set up travel check-ins. NewChannel registers it too; a deployment that
+// runs Telegram without WeChat calls it so that such links still open well.
+// Call it before the engine handles updates.
+func RegisterLanding(e *bot.Engine) { e.RegisterStart(startPrefix, landOnTelegram) }
+
 // landOnTelegram handles "/start w_<language>_<risk>" on Telegram: it keeps
 // the language, says what the check on WeChat found, keeps that result for
 // the trip set-up, and shows the main menu, where check-ins start.

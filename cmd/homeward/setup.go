@@ -129,15 +129,15 @@ func cmdRun(ctx context.Context, args []string, env envFunc, stdin io.Reader, st
 		return err
 	}
 	defer a.Close()
+	withWeChat, err := mountWeChat(env, a) // wechat.go; registers on the engine, so before anything runs
+	if err != nil {
+		return err
+	}
 	stopCheckins, err := startCheckins(ctx, a, env) // checkin.go
 	if err != nil {
 		return err
 	}
 	defer stopCheckins()
-	withWeChat, err := mountWeChat(env, a) // wechat.go
-	if err != nil {
-		return err
-	}
 	if token != "" {
 		return a.withOps(ctx, env, func(ctx context.Context) error { return runTelegram(ctx, a, env, token) })
 	}
