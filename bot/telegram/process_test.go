@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -36,10 +37,11 @@ func buildHomeward(t *testing.T) string {
 
 // proc is one run of the binary.
 type proc struct {
-	cmd    *exec.Cmd
-	stderr *syncBuf
-	done   chan struct{}
-	err    error
+	cmd      *exec.Cmd
+	stderr   *syncBuf
+	done     chan struct{}
+	err      error
+	expected atomic.Bool // the test stopped it
 }
 
 type syncBuf struct {
@@ -59,8 +61,9 @@ func (s *syncBuf) String() string {
 	return s.b.String()
 }
 
-// startHomeward runs the binary with env on top of a clean environment.
-func startHomeward(t *testing.T, bin string, logs *syncBuf, env ...string) *proc {
+// startHomeward runs the binary with env on top of a clean environment;
+// died is called if it exits before the test stops it.
+func startHomeward(t *testing.T, bin string, logs *syncBuf, died func(), env ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(bin)
 	for _, kv := range os.Environ() {
@@ -68,13 +71,20 @@ func startHomeward(t *testing.T, bin string, logs *syncBuf, env ...string) *proc
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
+	cmd.Env = append(cmd.Env, "HOMEWARD_HTTP_ADDR=127.0.0.1:0") // tests run side by side
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	p := &proc{cmd: cmd, stderr: logs, done: make(chan struct{})}
-	go func() { p.err = cmd.Wait(); close(p.done) }()
+	go func() {
+		p.err = cmd.Wait()
+		close(p.done)
+		if !p.expected.Load() {
+			died()
+		}
+	}()
 	t.Cleanup(func() { p.signal(syscall.SIGKILL) })
 	return p
 }
@@ -85,6 +95,7 @@ func (p *proc) signal(sig syscall.Signal) {
 		return
 	default:
 	}
+	p.expected.Store(true)
 	_ = p.cmd.Process.Signal(sig)
 	<-p.done
 }
@@ -126,7 +137,7 @@ func TestCrashSafety(t *testing.T) {
 	}()
 
 	var kills, restarts []time.Time
-	p := startHomeward(t, bin, logs, env...)
+	p := startHomeward(t, bin, logs, cancel, env...)
 	for _, after := range []int{5, 40} {
 		if _, err := srv.WaitSent(ctx, after); err != nil {
 			t.Fatal(err)
@@ -134,7 +145,7 @@ func TestCrashSafety(t *testing.T) {
 		p.signal(syscall.SIGKILL)
 		kills = append(kills, time.Now())
 		restarts = append(restarts, time.Now())
-		p = startHomeward(t, bin, logs, env...)
+		p = startHomeward(t, bin, logs, cancel, env...)
 	}
 	<-pushed
 	for {
@@ -215,11 +226,11 @@ func TestEndToEndEmulator(t *testing.T) {
 			t.Logf("logs:\n%s", logs.String())
 		}
 	}()
-	p := startHomeward(t, bin, logs,
-		"TELEGRAM_BOT_TOKEN="+emu.Token, "TELEGRAM_API_ENDPOINT="+emu.Endpoint(),
-		"HOMEWARD_DATA="+filepath.Join(t.TempDir(), "homeward.db"))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	p := startHomeward(t, bin, logs, cancel,
+		"TELEGRAM_BOT_TOKEN="+emu.Token, "TELEGRAM_API_ENDPOINT="+emu.Endpoint(),
+		"HOMEWARD_DATA="+filepath.Join(t.TempDir(), "homeward.db"))
 	const chat = 4242
 
 	var pending []telegramtest.EmulatorMessage
