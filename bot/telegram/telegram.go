@@ -195,8 +195,8 @@ func (b *Bot) Wake() {
 
 // Run receives and sends until ctx ends (then it returns nil) or Telegram
 // says the bot cannot go on (ErrUnauthorized, ErrConflict).
-func (b *Bot) Run(ctx context.Context) error {
-	ctx, cancel := context.WithCancelCause(ctx)
+func (b *Bot) Run(parent context.Context) error {
+	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -216,10 +216,10 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	wg.Wait()
 	b.bg.Wait()
-	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
-		return cause
+	if parent.Err() != nil {
+		return nil // asked to stop
 	}
-	return nil
+	return context.Cause(ctx)
 }
 
 // background runs fn in a goroutine that Run waits for, at most
