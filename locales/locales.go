@@ -295,8 +295,7 @@ func Placeholders(text string) ([]string, error) {
 		return nil, err
 	}
 	seen := map[string]bool{}
-	var walk func(s string)
-	walk = func(s string) {
+	walk := func(s string) {
 		for {
 			i := strings.Index(s, "{{")
 			if i < 0 {
