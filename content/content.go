@@ -19,7 +19,7 @@ import (
 
 // Files holds the content built into the binary.
 //
-//go:embed indicators.toml flows contacts
+//go:embed indicators.toml flows contacts patterns
 var Files embed.FS
 
 // Content is everything loaded from a content folder. It is read-only after
@@ -29,6 +29,7 @@ type Content struct {
 	Combos     []Combo
 	Flows      map[string]*Flow
 	Countries  map[string]*Country
+	Patterns   []*PatternSet // by language tag
 
 	indicators map[string]*Indicator
 }
@@ -98,8 +99,8 @@ func ButtonData(flow string, seq int, step, opt string) string {
 // session that reaches it wraps around.
 const maxSeq = 36*36*36*36 - 1
 
-// Load reads and validates content from fsys: indicators.toml, flows/*.toml
-// and contacts/*.toml. Every problem is reported with its file and key.
+// Load reads and validates content from fsys: indicators.toml, flows/*.toml,
+// contacts/*.toml and patterns/*.toml. Every problem is reported with its file and key.
 func Load(fsys fs.FS, chk Checker) (*Content, error) {
 	c := &Content{
 		Flows:      map[string]*Flow{},
@@ -266,6 +267,8 @@ func Load(fsys fs.FS, chk Checker) (*Content, error) {
 		}
 		c.Countries[ct.Code] = &ct
 	}
+
+	loadPatterns(fsys, c, bad)
 
 	sort.SliceStable(probs, func(i, j int) bool { return probs[i].File < probs[j].File })
 	if len(probs) > 0 {

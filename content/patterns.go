@@ -1,0 +1,183 @@
+package content
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// PatternSet is one language's words for finding red flags in the text of a
+// job offer: content/patterns/<lang>.toml. Every set is run on every text,
+// whatever its language, because lures mix languages (an English job title in
+// a Thai post); the language only names the file and the writers.
+//
+// Phrases are written naturally: bot/offer puts both the phrase and the text
+// through one normalisation (bot/textkey) before it compares them, so
+// full-width letters, Traditional characters, Vietnamese with or without
+// tones, and Thai, Burmese or Khmer digits all match the plain form.
+type PatternSet struct {
+	Lang       string             `toml:"lang"`
+	Indicators []IndicatorWords   `toml:"indicator"`
+	Units      map[string]float64 `toml:"units"` // multipliers for {u} in pay shapes: "万" = 10000, "k" = 1000
+	Pay        []PayShape         `toml:"pay"`
+	File       string             `toml:"-"`
+}
+
+// IndicatorWords are the phrases that suggest one indicator in one language.
+//
+// A phrase matches as a whole word where it begins or ends with a Latin
+// letter or digit ("cs" does not match inside "across"); end it with "*" to
+// let it match the start of a longer word ("recruit*"). Thai, Lao, Khmer and
+// Burmese phrases must not stop inside a syllable.
+//
+// Not lists phrases that negate the indicator in the same sentence ("no
+// fees", "不收费"): a hit is dropped when a Not phrase of the same indicator
+// occurs in its sentence. Unless lists phrases whose presence anywhere in the
+// text means the indicator is not raised from the text at all (a company
+// website against "reached only through a chat app").
+type IndicatorWords struct {
+	ID      string   `toml:"id"`
+	Phrases []string `toml:"phrases"`
+	Not     []string `toml:"not"`
+	Unless  []string `toml:"unless"`
+}
+
+// PayShape is a regular expression for an amount of pay, matched on the
+// normalised text (lower case, ASCII digits, Simplified Chinese, Latin
+// without diacritics). In RE, {n} stands for an amount ("15,000", "1.5",
+// "两", or a range "15-20" whose upper end counts) and {u} for one of the
+// set's Units. The amount times the unit times Factor (26 for a day's pay,
+// 1/12 for a year's) is a month's pay in Currency; at or above Min, which is
+// far above what entry-level typing, chat or customer-service work earns
+// (research/facts.md A1), the shape suggests high_pay.
+//
+// A pay shape raises high_pay only when the same text also raises
+// abused_role or no_skills: a high salary is a warning sign for a job that
+// asks for no skills, not for an engineer.
+type PayShape struct {
+	RE       string  `toml:"re"`
+	Currency string  `toml:"currency"`
+	Min      float64 `toml:"min"`
+	Factor   float64 `toml:"factor"` // 0 means 1
+
+	// Compiled is RE with {n} and {u} expanded: groups "n", "n2" (the
+	// upper end of a range) and "u".
+	Compiled *regexp.Regexp `toml:"-"`
+}
+
+// PayIndicator is the indicator a pay shape suggests.
+const PayIndicator = "high_pay"
+
+// PayContext lists the indicators of which at least one must be found in
+// the same text for a pay shape to raise PayIndicator.
+var PayContext = []string{"abused_role", "no_skills"}
+
+// numRE is what {n} expands to: digits with thousands or decimal
+// separators, or Chinese numerals.
+const numRE = `\d+(?:[.,]\d+)*|[零一二两三四五六七八九十百千万]+`
+
+// rangeSep separates the ends of a range of pay.
+const rangeSep = `-|~|–|—|至|到|to|den|hingga|sampai|ถึง|မှ`
+
+var langRE = regexp.MustCompile(`^[a-z]{2,3}(-[a-z0-9]+)?$`)
+
+// loadPatterns reads patterns/*.toml. A missing folder is no error: a
+// content folder without patterns reads no text.
+func loadPatterns(fsys fs.FS, c *Content, bad func(file, key, format string, a ...any)) {
+	files, _ := fs.Glob(fsys, "patterns/*.toml")
+	for _, name := range files {
+		var ps PatternSet
+		if err := decodeFile(fsys, name, &ps); err != nil {
+			bad(name, "", "%v", err)
+			continue
+		}
+		ps.File = name
+		want := strings.TrimSuffix(path.Base(name), ".toml")
+		if ps.Lang != want || !langRE.MatchString(ps.Lang) {
+			bad(name, "lang", "lang %q must be the language tag of the file name %q", ps.Lang, want)
+		}
+		seen := map[string]bool{}
+		for i, iw := range ps.Indicators {
+			key := fmt.Sprintf("indicator[%d]", i)
+			if iw.ID != "" {
+				key = "indicator " + iw.ID
+			}
+			if c.indicators[iw.ID] == nil {
+				bad(name, key, "unknown indicator %q (see indicators.toml)", iw.ID)
+			}
+			if seen[iw.ID] {
+				bad(name, key, "duplicate indicator: put all its phrases in one table")
+			}
+			seen[iw.ID] = true
+			if len(iw.Phrases) == 0 {
+				bad(name, key, "phrases are required")
+			}
+			for field, list := range map[string][]string{"phrases": iw.Phrases, "not": iw.Not, "unless": iw.Unless} {
+				for j, p := range list {
+					if len([]rune(strings.TrimSuffix(strings.TrimSpace(p), "*"))) < 2 {
+						bad(name, fmt.Sprintf("%s.%s[%d]", key, field, j), "phrase %q is too short to mean anything alone", p)
+					}
+				}
+			}
+		}
+		for u, m := range ps.Units {
+			if u == "" || m <= 0 {
+				bad(name, "units", "unit %q must be a word with a multiplier above 0", u)
+			}
+		}
+		for i := range ps.Pay {
+			sh := &ps.Pay[i]
+			key := fmt.Sprintf("pay[%d]", i)
+			if sh.Min <= 0 || sh.Currency == "" {
+				bad(name, key, "currency and min (a month's pay) are required")
+			}
+			if sh.Factor == 0 {
+				sh.Factor = 1
+			}
+			if sh.Factor < 0 {
+				bad(name, key+".factor", "factor must be above 0")
+			}
+			if !strings.Contains(sh.RE, "{n}") {
+				bad(name, key+".re", "the shape needs {n}, the amount")
+				continue
+			}
+			if strings.Contains(sh.RE, "{u}") && len(ps.Units) == 0 {
+				bad(name, key+".re", "{u} needs a [units] table in the file")
+				continue
+			}
+			re, err := regexp.Compile(expandShape(sh.RE, ps.Units))
+			if err != nil {
+				bad(name, key+".re", "%v", err)
+				continue
+			}
+			sh.Compiled = re
+		}
+		c.Patterns = append(c.Patterns, &ps)
+	}
+	sort.Slice(c.Patterns, func(i, j int) bool { return c.Patterns[i].Lang < c.Patterns[j].Lang })
+}
+
+// expandShape replaces {n} and {u} in a pay shape.
+func expandShape(re string, units map[string]float64) string {
+	us := make([]string, 0, len(units))
+	for u := range units {
+		us = append(us, regexp.QuoteMeta(u))
+	}
+	// Longest first, so that "juta" wins over "jt" and "ribu" over "rb".
+	slices.SortFunc(us, func(a, b string) int { return len(b) - len(a) })
+	unit := strings.Join(us, "|")
+	// A unit inside a range ("15k-18k") belongs to the range branch, so
+	// that a lone amount leaves its unit to {u}.
+	inner := ""
+	if unit != "" {
+		inner = `(?:\s*(?:` + unit + `))?`
+	}
+	// "20000+" and "2万+" promise at least the amount: the plus is read past.
+	n := `(?P<n>` + numRE + `)(?:` + inner + `\s*(?:` + rangeSep + `)\s*(?P<n2>` + numRE + `))?\+?`
+	re = strings.Replace(re, "{n}", n, 1)
+	return strings.Replace(re, "{u}", `(?:(?P<u>`+unit+`)\+?)`, 1)
+}
