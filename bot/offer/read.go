@@ -1,0 +1,520 @@
+package offer
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/homeward-ngo/homeward/bot/textkey"
+	"github.com/homeward-ngo/homeward/content"
+)
+
+// Found is one indicator found in the text of an offer, with the words of
+// the original text that suggested it.
+type Found struct {
+	ID      string
+	Snippet string // the original text around the match, at most SnippetMax runes
+}
+
+// SnippetMax is the longest snippet, in runes.
+const SnippetMax = 80
+
+// snippetContext is how many runes of context a snippet takes at most on
+// each side of the match: enough to read the words in their sentence.
+const snippetContext = 30
+
+// isSentenceEnd reports whether r ends a sentence or a line: a snippet stays
+// within one.
+func isSentenceEnd(r rune) bool {
+	switch r {
+	case '\n', '\r', '。', '！', '？', '!', '?', '；', '။', '។', '៕':
+		return true
+	}
+	return false
+}
+
+// Reader finds red flags in the text of a job offer with the patterns of
+// content/patterns. It is built once from the content (every phrase and
+// shape is compiled then) and is safe for concurrent use.
+//
+// How a text is read:
+//
+//  1. Burmese in the Zawgyi encoding is converted to Unicode first; when the
+//     detector is unsure, both readings are read and their finds joined.
+//  2. The text is split at white space and every piece is put through
+//     textkey.Key, the same normalisation the phrases went through; the
+//     pieces joined by single spaces are the key that is searched. Keeping
+//     the pieces apart lets a match be traced back to the original words for
+//     its snippet. The key itself is never shown or kept.
+//  3. One pass of an Aho–Corasick automaton over the key finds every phrase
+//     of every language at once: lures mix languages, so no set is skipped.
+//     A match must start and end at a word edge in Latin script, and not
+//     inside a syllable in Thai, Lao, Khmer or Burmese.
+//  4. A phrase's hit is dropped when a "not" phrase of the same indicator is
+//     in the same sentence ("no fees"), and every hit of an indicator is
+//     dropped when one of its "unless" phrases is anywhere in the text.
+//  5. Pay shapes are tried only around numbers, and raise high_pay only
+//     when abused_role or no_skills was found too (content.PayIndicator).
+type Reader struct {
+	c        *content.Content
+	m        *matcher
+	pats     []pattern
+	payRE    *payMatcher // nil without pay shapes
+	payInd   int         // index of content.PayIndicator, or -1
+	payCtx   []int
+	nInd     int
+	hasWords bool
+}
+
+type patternKind uint8
+
+const (
+	kindHit patternKind = iota
+	kindNot
+	kindUnless
+)
+
+// pattern is one phrase in the automaton.
+type pattern struct {
+	ind    int // index into content.Indicators
+	kind   patternKind
+	wordLo bool // the phrase starts with a Latin letter or digit: a word must start there
+	wordHi bool // the phrase ends with one: a word must end there (unless prefix)
+}
+
+type payShape struct {
+	content.PayShape
+	units map[string]float64
+}
+
+// NewReader compiles the patterns of c. It fails, naming file and key, on a
+// phrase that normalises to nothing or a pay unit not written in key form.
+func NewReader(c *content.Content) (*Reader, error) {
+	r := &Reader{c: c, payInd: -1, nInd: len(c.Indicators)}
+	index := map[string]int{}
+	for i, ind := range c.Indicators {
+		index[ind.ID] = i
+	}
+	if i, ok := index[content.PayIndicator]; ok {
+		r.payInd = i
+	}
+	for _, id := range content.PayContext {
+		if i, ok := index[id]; ok {
+			r.payCtx = append(r.payCtx, i)
+		}
+	}
+	var keys []string
+	var probs []string
+	var shapes []payShape
+	for _, ps := range c.Patterns {
+		for _, iw := range ps.Indicators {
+			ind, ok := index[iw.ID]
+			if !ok {
+				probs = append(probs, fmt.Sprintf("%s: indicator %s: unknown indicator", ps.File, iw.ID))
+				continue
+			}
+			for kind, list := range [][]string{iw.Phrases, iw.Not, iw.Unless} {
+				for _, p := range list {
+					p = strings.TrimSpace(p)
+					prefix := strings.HasSuffix(p, "*")
+					k := textkey.Key(strings.TrimSuffix(p, "*"))
+					if k == "" {
+						probs = append(probs, fmt.Sprintf("%s: indicator %s: phrase %q is empty once normalised", ps.File, iw.ID, p))
+						continue
+					}
+					first, _ := utf8.DecodeRuneInString(k)
+					last, _ := utf8.DecodeLastRuneInString(k)
+					keys = append(keys, k)
+					r.pats = append(r.pats, pattern{
+						ind:    ind,
+						kind:   patternKind(kind),
+						wordLo: isWordRune(first),
+						wordHi: isWordRune(last) && !prefix,
+					})
+				}
+			}
+		}
+		for u := range ps.Units {
+			if k := textkey.Key(u); k != u {
+				probs = append(probs, fmt.Sprintf("%s: units: write %q as it reads once normalised: %q", ps.File, u, k))
+			}
+		}
+		for _, sh := range ps.Pay {
+			if sh.Compiled == nil {
+				continue
+			}
+			shapes = append(shapes, payShape{PayShape: sh, units: ps.Units})
+		}
+	}
+	if len(probs) > 0 {
+		return nil, errors.New("offer patterns:\n  " + strings.Join(probs, "\n  "))
+	}
+	r.m = newMatcher(keys)
+	if len(shapes) > 0 {
+		r.payRE = newPayMatcher(shapes)
+	}
+	r.hasWords = len(keys) > 0 || r.payRE != nil
+	return r, nil
+}
+
+// Read returns the indicators found in text, in the content's order, each
+// with a snippet of the original text, and the language the text seems to
+// be in (textkey.Detect: "zh", "en", "th", "vi", "id", "my", "km", "lo" or
+// "" when it cannot tell).
+func (r *Reader) Read(text string) ([]Found, string) {
+	lang := textkey.Detect(prefix(text, detectBytes))
+	if !r.hasWords {
+		return nil, lang
+	}
+	best := make([]*Found, r.nInd)
+	for _, reading := range readings(text) {
+		r.read(reading, best)
+	}
+	var out []Found
+	for _, f := range best {
+		if f != nil {
+			out = append(out, *f)
+		}
+	}
+	return out, lang
+}
+
+// detectBytes is how much of a text its language is guessed from: the
+// start of an offer says it as well as the whole, and costs less.
+const detectBytes = 512
+
+// prefix returns at most n bytes of s, cut at a rune boundary.
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// readings returns the texts to read: the text itself, its Unicode form when
+// it is Burmese in Zawgyi, or both when the detector is unsure.
+func readings(text string) []string {
+	if !hasMyanmar(text) {
+		return []string{text}
+	}
+	p := textkey.ZawgyiProbability(text)
+	switch {
+	case p >= textkey.ZawgyiThreshold:
+		return []string{textkey.ZawgyiToUnicode(text)}
+	case p > textkey.ZawgyiUnsure:
+		return []string{text, textkey.ZawgyiToUnicode(text)}
+	}
+	return []string{text}
+}
+
+func hasMyanmar(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == 0xE1 && s[i+1] >= 0x80 && s[i+1] <= 0x82 {
+			return true
+		}
+	}
+	return false
+}
+
+// hit is one phrase found in the key.
+type hit struct {
+	pat        int32
+	start, end int
+}
+
+// read reads one reading of the text into best (one find per indicator:
+// the earliest).
+func (r *Reader) read(text string, best []*Found) {
+	d := newDoc(text)
+	var hits []hit
+	notIn := map[[2]int]bool{} // (indicator, sentence) negated
+	unless := make([]bool, r.nInd)
+	r.m.scan(d.key, func(id int32, start, end int) {
+		p := &r.pats[id]
+		if !d.edgesOK(start, end, p) {
+			return
+		}
+		switch p.kind {
+		case kindNot:
+			notIn[[2]int{p.ind, d.sentence(start)}] = true
+		case kindUnless:
+			unless[p.ind] = true
+		default:
+			hits = append(hits, hit{id, start, end})
+		}
+	})
+	found := make([]bool, r.nInd)
+	for i := range best {
+		found[i] = best[i] != nil
+	}
+	for _, h := range hits {
+		p := &r.pats[h.pat]
+		if unless[p.ind] || notIn[[2]int{p.ind, d.sentence(h.start)}] || found[p.ind] {
+			continue
+		}
+		found[p.ind] = true
+		best[p.ind] = &Found{ID: r.c.Indicators[p.ind].ID, Snippet: d.snippet(h.start, h.end)}
+	}
+	if r.payInd < 0 || found[r.payInd] || unless[r.payInd] {
+		return
+	}
+	ctx := false
+	for _, i := range r.payCtx {
+		ctx = ctx || found[i]
+	}
+	if !ctx {
+		return
+	}
+	if start, end, ok := r.findPay(d); ok && !notIn[[2]int{r.payInd, d.sentence(start)}] {
+		best[r.payInd] = &Found{ID: content.PayIndicator, Snippet: d.snippet(start, end)}
+	}
+}
+
+// doc is a text with its key and the way back from the key to the text.
+type doc struct {
+	text   string
+	key    string
+	pieces []piece // in key order
+	sents  []int   // key offsets where a sentence starts, ascending; sents[0] == 0
+}
+
+// piece is one run of non-space text and its key.
+type piece struct {
+	keyLo, keyHi   int
+	textLo, textHi int
+}
+
+func newDoc(text string) *doc {
+	d := &doc{text: text, sents: []int{0}}
+	var b strings.Builder
+	b.Grow(len(text))
+	newline := false
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			newline = newline || r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029'
+			i += n
+			continue
+		}
+		j := i + n
+		for j < len(text) {
+			r, n := utf8.DecodeRuneInString(text[j:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			j += n
+		}
+		k := textkey.Key(text[i:j])
+		if k != "" {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+				if newline {
+					d.sents = append(d.sents, b.Len())
+				}
+			}
+			lo := b.Len()
+			b.WriteString(k)
+			d.pieces = append(d.pieces, piece{lo, b.Len(), i, j})
+		}
+		newline = false
+		i = j
+	}
+	d.key = b.String()
+	// Sentence ends inside the key: 。！？；… always, and . ! ? ; when a
+	// space or the end follows (so "1.5" and "dmw.gov.ph" are not ends).
+	k := d.key
+	for i := 0; i < len(k); {
+		r, n := utf8.DecodeRuneInString(k[i:])
+		end := false
+		switch r {
+		case '。', '！', '？', '；', '…', '။', '।', '៕', '។':
+			end = true
+		case '.', '!', '?', ';':
+			end = i+n == len(k) || k[i+n] == ' '
+		}
+		i += n
+		if end && i < len(k) {
+			d.sents = append(d.sents, i)
+		}
+	}
+	sort.Ints(d.sents)
+	return d
+}
+
+// sentence returns the number of the sentence that holds key offset pos.
+func (d *doc) sentence(pos int) int {
+	return sort.Search(len(d.sents), func(i int) bool { return d.sents[i] > pos }) - 1
+}
+
+// edgesOK reports whether a phrase found at key[start:end] starts and ends
+// where words or syllables do.
+func (d *doc) edgesOK(start, end int, p *pattern) bool {
+	k := d.key
+	before, _ := utf8.DecodeLastRuneInString(k[:start])
+	after, _ := utf8.DecodeRuneInString(k[end:])
+	if start == 0 {
+		before = ' '
+	}
+	if end == len(k) {
+		after = ' '
+	}
+	if p.wordLo && isWordRune(before) {
+		return false
+	}
+	if p.wordHi && isWordRune(after) {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(k[start:])
+	last, _ := utf8.DecodeLastRuneInString(k[:end])
+	if isSyllabic(last) {
+		// The next rune must not be a vowel or tone mark of the last
+		// syllable, nor a Burmese final (a consonant with asat or a
+		// stacker after it).
+		if unicode.In(after, unicode.Mn, unicode.Mc) {
+			return false
+		}
+		if isMyanmarConsonant(after) {
+			if next, _ := utf8.DecodeRuneInString(k[end+utf8.RuneLen(after):]); next == 0x103A || next == 0x1039 {
+				return false
+			}
+		}
+	}
+	if isSyllabic(first) {
+		switch {
+		case before >= 0x0E40 && before <= 0x0E44, before >= 0x0EC0 && before <= 0x0EC4:
+			// A Thai or Lao leading vowel belongs to the consonant after it.
+			return false
+		case before == 0x1039, before == 0x17D2:
+			// A Burmese stacker or Khmer coeng makes this consonant part of
+			// the syllable before.
+			return false
+		case unicode.In(first, unicode.Mn, unicode.Mc):
+			return false
+		}
+	}
+	return true
+}
+
+// isWordRune reports whether r is a Latin letter or a digit: where a phrase
+// begins or ends with one, a word must too.
+func isWordRune(r rune) bool {
+	if r < 0x80 {
+		return 'a' <= r|0x20 && r|0x20 <= 'z' || '0' <= r && r <= '9'
+	}
+	return unicode.Is(unicode.Latin, r)
+}
+
+// isSyllabic reports whether r is of a script written without word spaces
+// whose syllables must not be cut: Thai, Lao, Khmer, Myanmar.
+func isSyllabic(r rune) bool {
+	return r >= 0x0E00 && r <= 0x0EFF || r >= 0x1000 && r <= 0x109F || r >= 0x1780 && r <= 0x17FF || r >= 0xAA60 && r <= 0xAA7F
+}
+
+func isMyanmarConsonant(r rune) bool { return r >= 0x1000 && r <= 0x1021 }
+
+// snippet returns the original text around the key range [start, end): the
+// matched words and some context, white space collapsed, at most SnippetMax
+// runes.
+func (d *doc) snippet(start, end int) string {
+	lo, hi := d.textPos(start, false), d.textPos(end, true)
+	if hi < lo {
+		hi = lo
+	}
+	t := d.text
+	match := collapse(t[lo:hi])
+	if n := utf8.RuneCountInString(match); n >= SnippetMax {
+		return truncRunes(match, SnippetMax)
+	}
+	// Widen by whole runes on both sides, within the sentence, by at most
+	// snippetContext runes a side and SnippetMax in all.
+	budget := SnippetMax - utf8.RuneCountInString(match)
+	left, right := lo, hi
+	growL, growR := left > 0, right < len(t)
+	for side := 0; budget > 0 && side < snippetContext && (growL || growR); side++ {
+		if growL {
+			r, n := utf8.DecodeLastRuneInString(t[:left])
+			if isSentenceEnd(r) {
+				growL = false
+			} else {
+				left -= n
+				budget--
+				growL = left > 0
+			}
+		}
+		if growR && budget > 0 {
+			r, n := utf8.DecodeRuneInString(t[right:])
+			if isSentenceEnd(r) {
+				growR = false
+			} else {
+				right += n
+				budget--
+				growR = right < len(t)
+			}
+		}
+	}
+	s := collapse(t[left:right])
+	// Do not start or end in the middle of a Latin word.
+	if left > 0 {
+		if i := strings.IndexByte(s, ' '); i >= 0 && i < len(s)/3 && isWordRune(firstRune(s)) {
+			s = s[i+1:]
+		}
+	}
+	if right < len(t) {
+		if i := strings.LastIndexByte(s, ' '); i > len(s)*2/3 && isWordRune(lastRune(s)) {
+			s = s[:i]
+		}
+	}
+	return truncRunes(s, SnippetMax)
+}
+
+// textPos maps a key offset to a text offset. Within a piece the key and
+// the text have about as many runes (the normalisation changes forms, not
+// length, save for a few compositions), so the position is scaled.
+func (d *doc) textPos(pos int, end bool) int {
+	i := sort.Search(len(d.pieces), func(i int) bool { return d.pieces[i].keyHi >= pos })
+	if i == len(d.pieces) {
+		return len(d.text)
+	}
+	p := d.pieces[i]
+	if pos <= p.keyLo {
+		return p.textLo
+	}
+	if pos >= p.keyHi {
+		return p.textHi
+	}
+	kn := utf8.RuneCountInString(d.key[p.keyLo:p.keyHi])
+	kr := utf8.RuneCountInString(d.key[p.keyLo:pos])
+	seg := d.text[p.textLo:p.textHi]
+	tn := utf8.RuneCountInString(seg)
+	want := kr * tn / kn
+	if end && kr*tn%kn != 0 {
+		want++
+	}
+	off := p.textLo
+	for n := 0; n < want && off < p.textHi; n++ {
+		_, w := utf8.DecodeRuneInString(d.text[off:])
+		off += w
+	}
+	return off
+}
+
+// collapse turns every run of white space into one space and trims.
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func truncRunes(s string, n int) string {
+	i := 0
+	for k := 0; k < n && i < len(s); k++ {
+		_, w := utf8.DecodeRuneInString(s[i:])
+		i += w
+	}
+	return strings.TrimSpace(s[:i])
+}
+
+func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
+func lastRune(s string) rune  { r, _ := utf8.DecodeLastRuneInString(s); return r }

@@ -1,0 +1,326 @@
+package offer
+
+import (
+	"regexp/syntax"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// payWindow is how far, in bytes of the key, a pay shape may reach from the
+// number it is about: enough for a currency word and a period word on either
+// side ("月薪" before, "泰铢/月" after; Thai and Burmese take 3 bytes a letter).
+const payWindow = 48
+
+// payMatcher tries the pay shapes of every language around the numbers of
+// a text. A shape is run only on a short window around one number, and only
+// when the window holds one of the literals every match of the shape must
+// contain (its currency or unit word: "元", "usd", "บาท"), so that a text
+// full of dates and phone numbers costs next to nothing.
+type payMatcher struct {
+	shapes []payShape
+	hints  [][]string // per shape: one of these is in every match; nil: always try
+}
+
+func newPayMatcher(shapes []payShape) *payMatcher {
+	pm := &payMatcher{shapes: shapes, hints: make([][]string, len(shapes))}
+	for i, sh := range shapes {
+		if re, err := syntax.Parse(sh.Compiled.String(), syntax.Perl); err == nil {
+			pm.hints[i] = required(re.Simplify())
+		}
+	}
+	return pm
+}
+
+// required returns strings of which every match of re contains one, or nil
+// when it cannot tell.
+func required(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return nil
+		}
+		return []string{string(re.Rune)}
+	case syntax.OpCharClass:
+		// A small class of exact runes ("[元块]") is as good as literals.
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(out) == 8 {
+					return nil
+				}
+				out = append(out, string(r))
+			}
+		}
+		return out
+	case syntax.OpCapture, syntax.OpPlus:
+		return required(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return required(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		// The best clue is the longest: a run of children that match only
+		// a few exact strings ("r" then "ibu|b") joined, or one child's.
+		var best []string
+		consider := func(r []string) {
+			if r != nil && (best == nil || shortest(r) > shortest(best)) {
+				best = r
+			}
+		}
+		var run []string
+		for _, sub := range re.Sub {
+			if e := exact(sub); e != nil {
+				run = product(run, e)
+				consider(run)
+				continue
+			}
+			run = nil
+			consider(required(sub))
+		}
+		return best
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			r := required(sub)
+			if r == nil {
+				return nil
+			}
+			all = append(all, r...)
+		}
+		return all
+	}
+	return nil
+}
+
+// exact returns every string re matches when they are few, or nil.
+func exact(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral, syntax.OpCharClass:
+		return required(re)
+	case syntax.OpCapture:
+		return exact(re.Sub[0])
+	case syntax.OpConcat:
+		var out []string
+		for _, sub := range re.Sub {
+			e := exact(sub)
+			if e == nil {
+				return nil
+			}
+			if out = product(out, e); len(out) > 32 {
+				return nil
+			}
+		}
+		return out
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			e := exact(sub)
+			if e == nil || len(out)+len(e) > 32 {
+				return nil
+			}
+			out = append(out, e...)
+		}
+		return out
+	}
+	return nil
+}
+
+// product joins every string of a with every string of b (a nil a is the
+// empty string).
+func product(a, b []string) []string {
+	if a == nil {
+		return slices.Clone(b)
+	}
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return out
+}
+
+func shortest(ss []string) int {
+	n := -1
+	for _, s := range ss {
+		if n < 0 || len(s) < n {
+			n = len(s)
+		}
+	}
+	return n
+}
+
+// maxPayNumbers bounds the numbers looked at in one text.
+const maxPayNumbers = 400
+
+// findPay returns the key range of the first amount of pay in d that a
+// shape puts at or above its month's minimum.
+func (r *Reader) findPay(d *doc) (start, end int, ok bool) {
+	if r.payRE == nil {
+		return 0, 0, false
+	}
+	k := d.key
+	for _, w := range numberWindows(k, maxPayNumbers) {
+		seg := k[w[0]:w[1]]
+		for i := range r.payRE.shapes {
+			if h := r.payRE.hints[i]; h != nil && !containsAny(seg, h) {
+				continue
+			}
+			sh := &r.payRE.shapes[i]
+			for _, m := range sh.Compiled.FindAllStringSubmatchIndex(seg, -1) {
+				if sh.monthly(seg, m) >= sh.Min {
+					return w[0] + m[0], w[0] + m[1], true
+				}
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// monthly is the month's pay a match of the shape names.
+func (sh *payShape) monthly(seg string, m []int) float64 {
+	re := sh.Compiled
+	group := func(name string) string {
+		i := re.SubexpIndex(name)
+		if i < 0 || m[2*i] < 0 {
+			return ""
+		}
+		return seg[m[2*i]:m[2*i+1]]
+	}
+	n := group("n2") // the upper end of a range counts: it is what is promised
+	if n == "" {
+		n = group("n")
+	}
+	v, ok := parseAmount(n)
+	if !ok {
+		return 0
+	}
+	if u := group("u"); u != "" {
+		v *= sh.units[u]
+	}
+	return v * sh.Factor
+}
+
+// numberWindows returns the byte ranges of k within payWindow of a number
+// (a run of digits, or a Chinese 万/千), overlapping ranges merged, cut at
+// rune boundaries; at most max numbers are looked at.
+func numberWindows(k string, max int) [][2]int {
+	var out [][2]int
+	for i, seen := 0, 0; i < len(k) && seen < max; {
+		r, n := utf8.DecodeRuneInString(k[i:])
+		if !isAmountRune(r) || r == ',' || r == '.' {
+			i += n
+			continue
+		}
+		seen++
+		j := i + n
+		for j < len(k) {
+			r, n := utf8.DecodeRuneInString(k[j:])
+			if !isAmountRune(r) {
+				break
+			}
+			j += n
+		}
+		lo, hi := runeStart(k, i-payWindow), runeStart(k, j+payWindow)
+		if len(out) > 0 && lo <= out[len(out)-1][1] {
+			out[len(out)-1][1] = hi // overlapping windows are scanned as one
+		} else {
+			out = append(out, [2]int{lo, hi})
+		}
+		i = j
+	}
+	return out
+}
+
+func isAmountRune(r rune) bool {
+	return r >= '0' && r <= '9' || r == ',' || r == '.' || r == '万' || r == '千'
+}
+
+// runeStart clamps i into k and moves it back to the start of a rune.
+func runeStart(k string, i int) int {
+	if i <= 0 {
+		return 0
+	}
+	if i >= len(k) {
+		return len(k)
+	}
+	for i > 0 && !utf8.RuneStart(k[i]) {
+		i--
+	}
+	return i
+}
+
+// parseAmount reads "15,000", "15.000.000", "1.5", "1,5", "20000" or
+// Chinese numerals ("两", "十五", "三千五"). A separator followed by exactly
+// three digits groups thousands; otherwise it is the decimal point.
+func parseAmount(s string) (float64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	if c := s[0]; c < '0' || c > '9' {
+		return parseHanNumber(s)
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != ',' && c != '.' {
+			b.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j-i-1 == 3 {
+			continue // thousands
+		}
+		b.WriteByte('.')
+	}
+	v, err := strconv.ParseFloat(b.String(), 64)
+	return v, err == nil
+}
+
+var hanDigits = map[rune]float64{'零': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+var hanUnits = map[rune]float64{'十': 10, '百': 100, '千': 1000, '万': 10000}
+
+// parseHanNumber reads Chinese numerals ("十五", "三千五", "一万五千",
+// "两万五": a digit after the last unit counts as the next lower unit).
+func parseHanNumber(s string) (float64, bool) {
+	var total, section, digit, lastUnit float64
+	seen := false
+	for _, r := range s {
+		if d, ok := hanDigits[r]; ok {
+			digit, seen = d, true
+			continue
+		}
+		u, ok := hanUnits[r]
+		if !ok {
+			return 0, false
+		}
+		if u == 10000 {
+			total += (section + digit) * u
+			section, digit, lastUnit, seen = 0, 0, u, true
+			continue
+		}
+		if digit == 0 && u == 10 {
+			digit = 1 // 十五 = 15
+		}
+		section += digit * u
+		digit, lastUnit, seen = 0, u, true
+	}
+	if digit > 0 && lastUnit >= 10 {
+		digit *= lastUnit / 10
+	}
+	return total + section + digit, seen
+}

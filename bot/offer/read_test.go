@@ -1,0 +1,304 @@
+package offer_test
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/homeward-ngo/homeward/bot/offer"
+	"github.com/homeward-ngo/homeward/content"
+)
+
+// The texts below are written for these tests from research/facts.md and
+// languages.md; none comes from testdata/corpus.
+
+func newReader(t testing.TB) (*offer.Reader, *content.Content) {
+	t.Helper()
+	c := loadContent(t)
+	r, err := offer.NewReader(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, c
+}
+
+func foundIDs(f []offer.Found) []string {
+	var ids []string
+	for _, x := range f {
+		ids = append(ids, x.ID)
+	}
+	return ids
+}
+
+func TestReadFindsFlagsInEveryLanguage(t *testing.T) {
+	r, _ := newReader(t)
+	cases := []struct {
+		text string
+		lang string
+		want []string
+	}{
+		{"Customer service job in Bangkok, no experience needed, salary $1,200 per month. Free flight and accommodation. Contact us on Telegram.",
+			"en", []string{"abused_role", "no_skills", "high_pay", "all_paid", "social_only"}},
+		{"誠聘網絡客服，會打字就行，月薪兩萬五，包吃包住，機票報銷。工作地點：妙瓦底KK園區。", // Traditional
+			"zh", []string{"abused_role", "no_skills", "high_pay", "all_paid", "scam_hub"}},
+		{"ＫＫ园区急需打字员，日薪３０００元，落地签过去，护照交给公司统一保管。", // full-width
+			"zh", []string{"scam_hub", "abused_role", "high_pay", "tourist_visa", "passport"}},
+		{"รับสมัครแอดมินตอบแชท ไม่ต้องมีประสบการณ์ เงินเดือน ๓๕,๐๐๐ บาท ที่พักฟรี ทำงานที่เมียวดี", // Thai digits
+			"th", []string{"abused_role", "no_skills", "high_pay", "all_paid", "scam_hub"}},
+		{"Tuyển nhân viên CSKH, không cần kinh nghiệm, lương 25 triệu/tháng, bao ăn ở, đi visa du lịch.",
+			"vi", []string{"abused_role", "no_skills", "high_pay", "all_paid", "tourist_visa"}},
+		{"viec nhe luong cao, bao an o, di thuyen qua song sang ben kia", // no diacritics
+			"vi", []string{"high_pay", "all_paid", "irregular"}},
+		{"Dicari admin online, gak perlu pengalaman, gaji 15jt, tiket pesawat ditanggung, berangkat pakai visa turis. Jangan bilang siapa-siapa ya.",
+			"id", []string{"abused_role", "no_skills", "high_pay", "all_paid", "tourist_visa", "secrecy"}},
+		{"ထိုင်းနိုင်ငံ အွန်လိုင်းအလုပ် အတွေ့အကြုံမလို လစာ ယွမ် ၁၂၀၀၀ မြဝတီ",
+			"my", []string{"no_skills", "scam_hub"}},
+		{"ការងារនៅប៉ោយប៉ែត ប្រាក់ខែខ្ពស់ មិនត្រូវការបទពិសោធន៍", "km", []string{"scam_hub", "high_pay", "no_skills"}},
+	}
+	for _, c := range cases {
+		found, lang := r.Read(c.text)
+		ids := foundIDs(found)
+		for _, w := range c.want {
+			if !slices.Contains(ids, w) {
+				t.Errorf("%.40q: %s not found; found %v", c.text, w, ids)
+			}
+		}
+		if lang != c.lang {
+			t.Errorf("%.40q: lang %q, want %q", c.text, lang, c.lang)
+		}
+	}
+}
+
+// Negations in the same sentence suppress the flag they negate; elsewhere
+// they do not.
+func TestReadNegations(t *testing.T) {
+	r, _ := newReader(t)
+	cases := []struct {
+		text string
+		id   string
+		want bool
+	}{
+		{"We never charge fees: no fees, no deposit.", "fee", false},
+		{"A processing fee of $300 is due before the visa.", "fee", true},
+		{"No fees. A deposit of $300 is due before the visa.", "fee", true}, // another sentence
+		{"Visa fee paid by the company.", "fee", false},
+		{"不收费。", "fee", false},
+		{"报名前先交押金500元。", "fee", true},
+		{"ไม่เสียค่าใช้จ่ายในการสมัคร ไม่เสียค่าดำเนินการ", "fee", false},
+		{"Công ty không thu phí hồ sơ.", "fee", false},
+		{"Pendaftaran tanpa biaya admin.", "fee", false},
+		{"Your work permit is arranged before you travel, never on a tourist visa.", "tourist_visa", false},
+		{"Come on a tourist visa, the work permit will follow.", "tourist_visa", true},
+		{"You keep your passport at all times.", "passport", false},
+		{"Chất lượng cao, giá tốt.", "high_pay", false},
+	}
+	for _, c := range cases {
+		found, _ := r.Read(c.text)
+		if got := slices.Contains(foundIDs(found), c.id); got != c.want {
+			t.Errorf("%q: %s found = %v, want %v", c.text, c.id, got, c.want)
+		}
+	}
+}
+
+// Latin phrases match whole words; Thai and Burmese ones do not stop inside
+// a syllable.
+func TestReadWordEdges(t *testing.T) {
+	r, _ := newReader(t)
+	cases := []struct {
+		text string
+		id   string
+		want bool
+	}{
+		{"We ship across the region and discuss the broadcasting schedule.", "abused_role", false},
+		{"We ship across the region and discuss the broadcasting schedule.", "casting", false},
+		{"Open casting call for actors in Bangkok.", "casting", true},
+		{"kk nanti kabari ya, makasih kk", "scam_hub", false},
+		{"Kerja di KK Park, Myawaddy.", "scam_hub", true},
+		{"Send your CV. CS position at our branch.", "abused_role", true},
+		{"Urgently hiring drivers.", "rushed", false},
+	}
+	for _, c := range cases {
+		found, _ := r.Read(c.text)
+		if got := slices.Contains(foundIDs(found), c.id); got != c.want {
+			t.Errorf("%q: %s found = %v, want %v (found %v)", c.text, c.id, got, c.want, foundIDs(found))
+		}
+	}
+}
+
+// A pay shape raises high_pay only next to an abused role or a job that
+// asks for no skills; for an engineer a high salary is no warning sign.
+func TestReadPayNeedsContext(t *testing.T) {
+	r, _ := newReader(t)
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"Senior software engineer, 8 years of Go, salary US$3,000 per month.", false},
+		{"Customer service, salary US$3,000 per month.", true},
+		{"Customer service, salary US$600 per month.", false},
+		{"Customer support, 15k-18k yuan.", true},
+		{"在线客服，日薪500元。", true}, // 500 × 26 = 13,000
+		{"在线客服，月薪6000元。", false},
+		{"在线客服，月薪一万五。", true},
+		{"Nhân viên CSKH, lương 8-12 triệu.", false},
+		{"Nhân viên CSKH, lương 20-30 triệu.", true},
+		{"Admin online gaji Rp 25.000.000 per bulan.", true},
+		{"Admin online gaji Rp 5.000.000 per bulan.", false},
+		{"ဖောက်သည်ဝန်ဆောင်မှု လစာ သိန်း ၃၀", true},
+	}
+	for _, c := range cases {
+		found, _ := r.Read(c.text)
+		if got := slices.Contains(foundIDs(found), "high_pay"); got != c.want {
+			t.Errorf("%q: high_pay = %v, want %v (found %v)", c.text, got, c.want, foundIDs(found))
+		}
+	}
+}
+
+// A snippet is the original text around the match, never the key, and at
+// most SnippetMax runes even in text without spaces.
+func TestReadSnippets(t *testing.T) {
+	r, _ := newReader(t)
+	thai := strings.Repeat("บริษัทของเรามีสวัสดิการดีมาก", 10) + "ทำงานที่เมียวดี" + strings.Repeat("สมัครได้ทุกวัน", 10)
+	texts := []string{
+		lure2K,
+		thai,
+		"ＫＫ園區急需打字員",
+		"LƯƠNG CAO, Việc Nhẹ — Bao Ăn Ở",
+	}
+	for _, text := range texts {
+		collapsed := strings.Join(strings.Fields(text), " ")
+		found, _ := r.Read(text)
+		if len(found) == 0 {
+			t.Errorf("%.30q: nothing found", text)
+		}
+		for _, f := range found {
+			if n := utf8.RuneCountInString(f.Snippet); n == 0 || n > offer.SnippetMax {
+				t.Errorf("%s: snippet of %d runes: %q", f.ID, n, f.Snippet)
+			}
+			if !strings.Contains(collapsed, f.Snippet) {
+				t.Errorf("%s: snippet %q is not a piece of the original text", f.ID, f.Snippet)
+			}
+		}
+	}
+	found, _ := r.Read(thai)
+	for _, f := range found {
+		if f.ID == "scam_hub" && !strings.Contains(f.Snippet, "เมียวดี") {
+			t.Errorf("scam_hub snippet %q misses the place", f.Snippet)
+		}
+	}
+}
+
+func TestReadNothingInOrdinaryText(t *testing.T) {
+	r, _ := newReader(t)
+	for _, text := range []string{
+		"",
+		"Bakery in Hanoi seeks a baker. Apply at the shop with your CV.",
+		"我们公司在北京，招聘软件工程师，五险一金，欢迎投递简历。",
+		"\x00\xff binary \xfe",
+	} {
+		if found, _ := r.Read(text); len(found) != 0 {
+			t.Errorf("%q: found %v", text, foundIDs(found))
+		}
+	}
+}
+
+func TestReadConcurrently(t *testing.T) {
+	r, _ := newReader(t)
+	want, _ := r.Read(lure2K)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				if got, _ := r.Read(lure2K); !slices.Equal(got, want) {
+					t.Errorf("concurrent read differs")
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestNewReaderRejectsBadPatterns(t *testing.T) {
+	inds := []content.Indicator{{ID: "fee", Strength: content.Supporting}}
+	for name, ps := range map[string]*content.PatternSet{
+		"empty phrase": {Lang: "en", File: "patterns/en.toml", Indicators: []content.IndicatorWords{{ID: "fee", Phrases: []string{"\u200b\u200b"}}}},
+		"unit":         {Lang: "id", File: "patterns/id.toml", Indicators: []content.IndicatorWords{{ID: "fee", Phrases: []string{"biaya"}}}, Units: map[string]float64{"Juta": 1e6}},
+		"indicator":    {Lang: "en", File: "patterns/en.toml", Indicators: []content.IndicatorWords{{ID: "nope", Phrases: []string{"fee"}}}},
+	} {
+		c := &content.Content{Indicators: inds, Patterns: []*content.PatternSet{ps}}
+		if _, err := offer.NewReader(c); err == nil || !strings.Contains(err.Error(), ps.File) {
+			t.Errorf("%s: err %v, want one naming %s", name, err, ps.File)
+		}
+	}
+}
+
+func TestParseAmountViaShapes(t *testing.T) {
+	// Amounts in the forms offers use, read through the shapes of the real
+	// patterns with an abused role beside them.
+	r, _ := newReader(t)
+	for _, amount := range []string{"1.5万元", "2W元", "2w元", "15k元", "两万元", "一万五千元", "15,000元", "２００００元", "20000+元", "10,000.50元"} {
+		found, _ := r.Read("客服，" + amount)
+		if !slices.Contains(foundIDs(found), "high_pay") {
+			t.Errorf("%s: not read as at least 10,000 yuan", amount)
+		}
+	}
+	for _, amount := range []string{"8千元", "9,999元", "5000元", "0.9万元", "三千五元"} {
+		found, _ := r.Read("客服，" + amount)
+		if slices.Contains(foundIDs(found), "high_pay") {
+			t.Errorf("%s: read as at least 10,000 yuan", amount)
+		}
+	}
+}
+
+// lure2K is an offer of about 2 KB that mixes languages, as lures do.
+var lure2K = func() string {
+	parts := []string{
+		"URGENT!!! Customer service / typing job in Bangkok, Thailand. No experience needed, basic typing only. ",
+		"Salary US$1,500 - 2,000 per month plus commission. Free air ticket, free food and accommodation, visa provided. ",
+		"Our driver will pick you up at Suvarnabhumi airport and drive you to the office near the border. ",
+		"Come on a tourist visa, the work permit will follow after you arrive. ",
+		"Please give your passport to the driver for safekeeping. Don't tell anyone, keep it secret until you arrive. ",
+		"高薪招聘在线客服，会打字就行，月薪两万五，包吃包住，机票报销。 ",
+		"รับสมัครแอดมินตอบแชท ไม่ต้องมีประสบการณ์ ที่พักฟรี อาหารฟรี ",
+		"Viec nhe luong cao, bao an o, khong can kinh nghiem. ",
+		"Gaji besar, tanpa pengalaman, tiket pesawat ditanggung. ",
+		"Interview by chat only on Telegram, no video call. Contract will be signed when you arrive. ",
+		"Processing fee of US$300 by bank transfer before the flight, refunded from your first salary. ",
+		"Work 12 hours a day, daily targets, fines if you miss them. ",
+	}
+	s := strings.Join(parts, "")
+	for len(s) < 2048 {
+		s += "We look forward to working with you and welcome you to our friendly team. "
+	}
+	return s[:2048]
+}()
+
+// BenchmarkRead reads one 2 KB offer (goal: under 100 µs on one core).
+func BenchmarkRead(b *testing.B) {
+	r, _ := newReader(b)
+	b.SetBytes(int64(len(lure2K)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Read(lure2K)
+	}
+}
+
+// BenchmarkReadNumbers reads 2 KB dense with numbers but no pay (dates,
+// rooms, phone numbers): pay shapes must not make such a text slow.
+func BenchmarkReadNumbers(b *testing.B) {
+	r, _ := newReader(b)
+	var s strings.Builder
+	for s.Len() < 2048 {
+		s.WriteString("客服 Room 12, floor 3, call 081 234 5678 at 10:30 on 2026-01-15, ref 99871. ")
+	}
+	text := s.String()[:2048]
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		r.Read(text)
+	}
+}
