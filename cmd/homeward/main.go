@@ -5,6 +5,8 @@
 //	                         check content and locales; exit 1 on errors
 //	homeward preview [-content DIR] [-locales DIR] [-addr 127.0.0.1:8090]
 //	                         chat with the bot in a browser; edits to the folders show at once
+//	homeward assess [--lang L] [--json] [FILE|-]
+//	                         report the red flags and risk of one job offer; exit 2 on unreadable input
 //	homeward backup FILE     write a consistent copy of the data file, even while the bot runs
 //	homeward version         print the version
 //
@@ -45,6 +47,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdLint(args, env, stdout, stderr)
 	case "preview":
 		err = cmdPreview(ctx, args, env, stdout, stderr)
+	case "assess":
+		return cmdAssess(args, stdin, stdout, stderr)
 	case "backup":
 		err = cmdBackup(ctx, args, env, stdout)
 	case "version":
@@ -71,6 +75,8 @@ const usage = `Usage:
                            check content and translations; exit 1 on errors
   homeward preview [-content DIR] [-locales DIR] [-addr 127.0.0.1:8090]
                            chat with the bot in a browser while editing content and translations
+  homeward assess [--lang L] [--json] [FILE|-]
+                           read one job offer (a file, or stdin) and report its red flags and risk
   homeward backup FILE     write a consistent copy of the data file while the bot runs
   homeward version         print the version
 

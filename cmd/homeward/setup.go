@@ -99,7 +99,7 @@ func openApp(src sources, env envFunc, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	o := newOps(db, log)
-	eng, err := bot.New(bot.Config{Store: db, Assets: assets, Log: log, OnHandled: o.handled})
+	eng, err := bot.New(bot.Config{Store: db, Assets: assets, Log: log, OnHandled: o.handled, Reader: newOfferReader(assets.Content, log)})
 	if err != nil {
 		db.Close()
 		return nil, err
