@@ -393,9 +393,12 @@ func (l *linter) translations(english map[string]message) {
 	sort.Slice(l.r.Coverage, func(i, j int) bool { return l.r.Coverage[i].Lang < l.r.Coverage[j].Lang })
 }
 
+var templateRE = regexp.MustCompile(`\{\{.*?\}\}`)
+
 // hasLetters reports whether a text has words a translator would change
 // (not only an emoji, a number or a URL).
 func hasLetters(s string) bool {
+	s = templateRE.ReplaceAllString(s, "")
 	n := 0
 	for _, r := range s {
 		if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' {

@@ -145,7 +145,11 @@ other = "orphelin"
 ["cancel.done"]
 hash = %q
 other = "%s"
-`, hash("contact.hours"), hash("contact.as_of"), hash("menu.q"), cat.SourceText("menu.q"), hash("cancel.done"), strings.Repeat("é", lint.MaxMessage+1))
+
+["format.date"]
+hash = %q
+other = "{{.Day}} {{.Month}} {{.Year}}"
+`, hash("contact.hours"), hash("contact.as_of"), hash("menu.q"), cat.SourceText("menu.q"), hash("cancel.done"), strings.Repeat("é", lint.MaxMessage+1), hash("format.date"))
 	loc["active.fr.toml"] = &fstest.MapFile{Data: []byte(fr)}
 	loc["active.de.toml"] = &fstest.MapFile{Data: []byte("[\"welcome\"]\nother = \"Hallo.\"\n")}
 	appendTo(loc, "active.en.toml", "\n[\"zz.nobody\"]\ndescription = \"Used by nothing.\"\nother = \"Nobody says this.\"\n")
@@ -178,6 +182,11 @@ other = "%s"
 	if !has(r, "locales/active.en.toml", lineOf(t, loc, "active.en.toml", `["zz.nobody"]`), lint.Warning, lint.CodeUnused, "zz.nobody") {
 		t.Errorf("an unused English message is not reported:\n%s", dump(r))
 	}
+	for _, f := range r.Findings {
+		if f.Code == lint.CodeSameAsEnglish && f.ID == "format.date" {
+			t.Errorf("a text of template fields only is reported as untranslated: %s", f)
+		}
+	}
 	for _, id := range []string{"welcome", "language.set", "offer.result.high", "contact.kind.police", "month.3", "common.yes"} {
 		for _, f := range r.Findings {
 			if f.Code == lint.CodeUnused && f.ID == id {
@@ -191,7 +200,7 @@ other = "%s"
 			cov = &r.Coverage[i]
 		}
 	}
-	if cov == nil || cov.Translated != 6 || cov.Stale != 1 || cov.Unverified != 1 || cov.Total != len(cat.IDs("en"))+1 {
+	if cov == nil || cov.Translated != 7 || cov.Stale != 1 || cov.Unverified != 1 || cov.Total != len(cat.IDs("en"))+1 {
 		t.Errorf("fr coverage = %+v", cov)
 	}
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/homeward-ngo/homeward/bot"
 	"github.com/homeward-ngo/homeward/bot/lint"
+	"github.com/homeward-ngo/homeward/bot/telegram"
+	"github.com/homeward-ngo/homeward/bot/wechat"
 	"github.com/homeward-ngo/homeward/locales"
 )
 
@@ -40,7 +42,7 @@ func cmdLint(args []string, env envFunc, stdout, stderr io.Writer) int {
 	o := lint.Options{
 		Content: cfs, Locales: lfs,
 		ContentDir: "content", LocalesDir: "locales",
-		CodeIDs:   append(bot.MessageIDs(), locales.MessageIDs()...),
+		CodeIDs:   slices.Concat(bot.MessageIDs(), locales.MessageIDs(), telegram.MessageIDs(), wechat.MessageIDs()),
 		ButtonIDs: bot.ButtonMessageIDs(),
 	}
 	if src.content != "" {
