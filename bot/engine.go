@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/homeward-ngo/homeward/bot/offer"
 	"github.com/homeward-ngo/homeward/content"
 	"github.com/homeward-ngo/homeward/locales"
 )
@@ -40,11 +41,8 @@ type OfferReader interface {
 	Read(text string) (found []Found, lang string)
 }
 
-// Found is one indicator found in a text.
-type Found struct {
-	ID      string
-	Snippet string
-}
+// Found is one indicator found in a text, with the words that suggested it.
+type Found = offer.Found
 
 // Action is a named Go function that a flow step runs. It returns the name
 // of the branch to take ("" for the step's next).

@@ -10,20 +10,6 @@ import (
 	"github.com/homeward-ngo/homeward/bot/offer"
 )
 
-// textReader is the real offer reader as a bot.OfferReader (cmd/homeward
-// wires the same adapter: bot imports bot/offer, so bot/offer cannot return
-// bot.Found).
-type textReader struct{ r *offer.Reader }
-
-func (x textReader) Read(text string) ([]bot.Found, string) {
-	found, lang := x.r.Read(text)
-	out := make([]bot.Found, len(found))
-	for i, f := range found {
-		out[i] = bot.Found{ID: f.ID, Snippet: f.Snippet}
-	}
-	return out, lang
-}
-
 // checkPasted pastes text into a new chat with the real reader, answers the
 // guided check (first option for destination and nationality, "No" to every
 // red-flag question) and returns how many red-flag questions were asked,
@@ -36,7 +22,7 @@ func checkPasted(t *testing.T, text string) (asked int, all []bot.Message, s *bo
 		t.Fatal(err)
 	}
 	db := storetest.Open(t)
-	e, err := bot.New(bot.Config{Store: db, Assets: assets, Reader: textReader{r}})
+	e, err := bot.New(bot.Config{Store: db, Assets: assets, Reader: r})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,19 +23,6 @@ import (
 // megabyte is a file that is not one offer.
 const maxAssess = 1 << 20
 
-// offerReader adapts offer.Reader to the engine's bot.OfferReader (bot
-// imports bot/offer, so bot/offer cannot speak bot.Found).
-type offerReader struct{ r *offer.Reader }
-
-func (o offerReader) Read(text string) ([]bot.Found, string) {
-	found, lang := o.r.Read(text)
-	out := make([]bot.Found, len(found))
-	for i, f := range found {
-		out[i] = bot.Found{ID: f.ID, Snippet: f.Snippet}
-	}
-	return out, lang
-}
-
 // newOfferReader compiles the content's patterns for the engine. If they do
 // not compile, the bot still runs and asks every question; the error is
 // logged (homeward assess shows it too).
@@ -45,7 +32,7 @@ func newOfferReader(c *content.Content, log *slog.Logger) bot.OfferReader {
 		log.Error("reading pasted offers is off", "err", err)
 		return nil
 	}
-	return offerReader{r}
+	return r
 }
 
 var langFlagRE = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]+)?$`)
