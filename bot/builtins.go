@@ -277,7 +277,7 @@ func actScoreOffer(t *Turn, _ *content.Step) (string, error) {
 // readOffer reads pasted offer text: it says what it found and starts the
 // guided check, which then skips the questions the text answered.
 func (t *Turn) readOffer(text string) error {
-	found, _ := t.e.reader.Read(text)
+	found, _ := t.reader.Read(text)
 	flags := map[string]string{}
 	var b strings.Builder
 	for _, f := range found {

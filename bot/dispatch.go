@@ -191,7 +191,7 @@ func (t *Turn) typed(text string) error {
 			return t.answerText(f, st, text)
 		}
 	}
-	if t.e.reader != nil && len([]rune(text)) >= offerTextMin {
+	if t.reader != nil && len([]rune(text)) >= offerTextMin {
 		return t.readOffer(text)
 	}
 	if s.Flow != "" {

@@ -18,6 +18,10 @@ import (
 type Assets struct {
 	Content *content.Content
 	Text    *locales.Catalog
+	// Reader finds red flags in pasted offer text, with the patterns of
+	// Content; nil: pasted text is not read and the guided questions are
+	// asked in full.
+	Reader OfferReader
 }
 
 // Config configures an Engine.
@@ -25,9 +29,6 @@ type Config struct {
 	Store  Store
 	Assets Assets
 	Log    *slog.Logger // nil: discard
-	// Reader finds red flags in pasted offer text; nil: pasted text is not
-	// read and the guided questions are asked in full.
-	Reader OfferReader
 	// OnHandled, if set, is told the kind of each update's outcome (see
 	// observe.go); metrics count them.
 	OnHandled func(kind string)
@@ -61,7 +62,6 @@ type Engine struct {
 	store      Store
 	assets     atomic.Pointer[Assets]
 	log        *slog.Logger
-	reader     OfferReader
 	onHandled  func(kind string)
 	actions    map[string]Action
 	validators map[string]Validator
@@ -82,7 +82,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, errors.New("bot: store, content and text are required")
 	}
 	e := newEngine()
-	e.store, e.log, e.reader, e.onHandled = cfg.Store, cfg.Log, cfg.Reader, cfg.OnHandled
+	e.store, e.log, e.onHandled = cfg.Store, cfg.Log, cfg.OnHandled
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -190,7 +190,7 @@ func (e *Engine) Handle(ctx context.Context, u Update) (Outcome, error) {
 		} else if err != nil {
 			return err
 		}
-		t := &Turn{e: e, Tx: tx, S: s, U: u, Now: u.At, C: a.Content, T: a.Text}
+		t := &Turn{e: e, Tx: tx, S: s, U: u, Now: u.At, C: a.Content, T: a.Text, reader: a.Reader}
 		if err := t.handle(); err != nil {
 			return err
 		}

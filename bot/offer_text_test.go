@@ -22,7 +22,8 @@ func checkPasted(t *testing.T, text string) (asked int, all []bot.Message, s *bo
 		t.Fatal(err)
 	}
 	db := storetest.Open(t)
-	e, err := bot.New(bot.Config{Store: db, Assets: assets, Reader: r})
+	assets.Reader = r
+	e, err := bot.New(bot.Config{Store: db, Assets: assets})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,8 @@ type Turn struct {
 	C   *content.Content
 	T   *locales.Catalog
 
+	reader    OfferReader
+
 	parts     []string // texts waiting to be sent as one message to S.Chat
 	ids       []string
 	out       []*Message

@@ -74,12 +74,10 @@ func (c *Console) Run(ctx context.Context) error {
 
 // send hands one line to the engine and prints every reply.
 func (c *Console) send(ctx context.Context, line string) error {
-	out, err := c.Engine.Handle(ctx, bot.Update{Chat: Chat, Hint: c.Lang, Text: line})
-	if err != nil {
+	// Typed input only: a stale number is answered in the chat itself, so
+	// the Outcome's notice (a button press's toast) has nothing to add.
+	if _, err := c.Engine.Handle(ctx, bot.Update{Chat: Chat, Hint: c.Lang, Text: line}); err != nil {
 		return err
-	}
-	if out.Stale && out.Notice != "" {
-		fmt.Fprintln(c.Out, out.Notice)
 	}
 	msgs, err := bot.TakeOutbox(ctx, c.Store, bot.Channel(Chat))
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"regexp"
 	"strings"
@@ -22,18 +21,6 @@ import (
 // maxAssess is the most text assess reads: an offer is a few kilobytes; a
 // megabyte is a file that is not one offer.
 const maxAssess = 1 << 20
-
-// newOfferReader compiles the content's patterns for the engine. If they do
-// not compile, the bot still runs and asks every question; the error is
-// logged (homeward assess shows it too).
-func newOfferReader(c *content.Content, log *slog.Logger) bot.OfferReader {
-	r, err := offer.NewReader(c)
-	if err != nil {
-		log.Error("reading pasted offers is off", "err", err)
-		return nil
-	}
-	return r
-}
 
 var langFlagRE = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]+)?$`)
 
@@ -92,12 +79,7 @@ func cmdAssess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "homeward assess:", err)
 		return 1
 	}
-	r, err := offer.NewReader(assets.Content)
-	if err != nil {
-		fmt.Fprintln(stderr, "homeward assess:", err)
-		return 1
-	}
-	found, detected := r.Read(text)
+	found, detected := assets.Reader.Read(text)
 	if *lang != "" {
 		detected = *lang
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/homeward-ngo/homeward/bot"
 	"github.com/homeward-ngo/homeward/bot/boltstore"
 	"github.com/homeward-ngo/homeward/bot/console"
+	"github.com/homeward-ngo/homeward/bot/offer"
 	"github.com/homeward-ngo/homeward/content"
 	"github.com/homeward-ngo/homeward/locales"
 )
@@ -62,7 +63,11 @@ func loadAssets(src sources, log *slog.Logger) (bot.Assets, error) {
 	if err := bot.CheckContent(c); err != nil {
 		return bot.Assets{}, err
 	}
-	return bot.Assets{Content: c, Text: cat}, nil
+	r, err := offer.NewReader(c)
+	if err != nil {
+		return bot.Assets{}, fmt.Errorf("content/patterns: %w", err)
+	}
+	return bot.Assets{Content: c, Text: cat, Reader: r}, nil
 }
 
 // newLogger writes JSON lines to w at the level HOMEWARD_LOG_LEVEL names.
@@ -99,7 +104,7 @@ func openApp(src sources, env envFunc, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	o := newOps(db, log)
-	eng, err := bot.New(bot.Config{Store: db, Assets: assets, Log: log, OnHandled: o.handled, Reader: newOfferReader(assets.Content, log)})
+	eng, err := bot.New(bot.Config{Store: db, Assets: assets, Log: log, OnHandled: o.handled})
 	if err != nil {
 		db.Close()
 		return nil, err
