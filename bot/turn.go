@@ -21,7 +21,7 @@ type Turn struct {
 	C   *content.Content
 	T   *locales.Catalog
 
-	reader    OfferReader
+	reader OfferReader
 
 	parts     []string // texts waiting to be sent as one message to S.Chat
 	ids       []string
