@@ -143,6 +143,7 @@ func cmdRun(ctx context.Context, args []string, env envFunc, stdin io.Reader, st
 		return err
 	}
 	defer stopCheckins()
+	defer a.startMaintenance(ctx)()
 	if token != "" {
 		return a.withOps(ctx, env, func(ctx context.Context) error { return runTelegram(ctx, a, env, token) })
 	}
