@@ -233,3 +233,21 @@ func TestNFKCSegments(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyTraditionalJobWords: Traditional spellings of lure words and place
+// names reach the Simplified pattern.
+func TestKeyTraditionalJobWords(t *testing.T) {
+	for trad, simp := range map[string]string{
+		"緬甸": "缅甸", "緬北": "缅北", "泰國": "泰国", "寮國": "寮国", "東南亞": "东南亚",
+		"西哈努克港": "西哈努克港", "金三角經濟特區": "金三角经济特区", "妙瓦底": "妙瓦底",
+		"護照": "护照", "簽證": "签证", "免簽": "免签", "機票報銷": "机票报销", "包吃包住": "包吃包住",
+		"電信詐騙": "电信诈骗", "詐騙": "诈骗", "豬仔": "猪仔", "網賭": "网赌", "殺豬盤": "杀猪盘",
+		"兼職": "兼职", "打字員": "打字员", "客服專員": "客服专员", "無需經驗": "无需经验",
+		"月薪過萬": "月薪过万", "高薪誠聘": "高薪诚聘", "偷渡": "偷渡", "園區": "园区",
+		"美金": "美金", "緬幣": "缅币", "瑞爾": "瑞尔", "泰銖": "泰铢",
+	} {
+		if got := Key(trad); got != simp {
+			t.Errorf("Key(%q) = %q, want %q", trad, got, simp)
+		}
+	}
+}
