@@ -150,16 +150,21 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	h.srv.FailNextChat(603, 1, http.StatusTooManyRequests, 1)
 	h.enqueue(bot.Message{Chat: "tg:603", Text: "hello", Kind: "reply"})
 	h.sent(603, 1)
+	// The fake records a call once its answer is written, which can be a
+	// moment after the message shows as sent: wait for both records.
 	var failed, ok time.Time
-	for _, c := range h.srv.Calls() {
-		if c.Method == "sendMessage" && c.Status == http.StatusTooManyRequests {
-			failed = c.Time
+	h.until("the 429 and the successful send recorded", func() bool {
+		for _, c := range h.srv.Calls() {
+			if c.Method == "sendMessage" && c.Status == http.StatusTooManyRequests {
+				failed = c.Time
+			}
+			if c.Method == "sendMessage" && c.Status == http.StatusOK {
+				ok = c.Time
+			}
 		}
-		if c.Method == "sendMessage" && c.Status == http.StatusOK {
-			ok = c.Time
-		}
-	}
-	if failed.IsZero() || ok.Sub(failed) < time.Second {
+		return !failed.IsZero() && !ok.IsZero()
+	})
+	if ok.Sub(failed) < time.Second {
 		t.Fatalf("retried %v after a 429 with retry_after 1 s", ok.Sub(failed))
 	}
 }
