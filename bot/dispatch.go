@@ -211,7 +211,9 @@ func (t *Turn) answerText(f *content.Flow, st *content.Step, text string) error 
 	if st.Validate != "" {
 		v, ok, problem := t.e.validators[st.Validate](t, text)
 		if !ok {
-			t.Say(problem, nil)
+			if problem != "" { // "": the validator said what is wrong itself, with data
+				t.Say(problem, nil)
+			}
 			return t.ask(f, st)
 		}
 		value = v

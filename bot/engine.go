@@ -50,7 +50,8 @@ type Found = offer.Found
 type Action func(t *Turn, s *content.Step) (branch string, err error)
 
 // Validator checks free text typed at a text step and turns it into the
-// value stored. It returns ok=false and a message ID that says what is wrong.
+// value stored. It returns ok=false and a message ID that says what is wrong;
+// a validator whose message needs data says it itself (t.Say) and returns "".
 type Validator func(t *Turn, text string) (value string, ok bool, problem string)
 
 // Command handles a global command ("/help") with its argument.

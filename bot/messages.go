@@ -69,6 +69,7 @@ var goMessages = []string{
 	"trip.bad.code",
 	"trip.bad.days",
 	"trip.bad.every",
+	"trip.bad.grace",
 	"trip.bad.name",
 	"trip.bad.times",
 	"trip.btn.ack",

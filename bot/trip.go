@@ -169,6 +169,7 @@ func (b *tripBook) register(e *Engine) {
 	e.RegisterValidator("trip_city", validLen("trip.bad.city", 60))
 	e.RegisterValidator("trip_days", b.validDays)
 	e.RegisterValidator("trip_every", b.validEvery)
+	e.RegisterValidator("trip_grace", b.validGrace)
 	e.RegisterValidator("trip_times", validTimes)
 	e.RegisterValidator("duress_code", validCode)
 }
@@ -288,14 +289,24 @@ func (b *tripBook) validDays(_ *Turn, text string) (string, bool, string) {
 	return strconv.Itoa(n), true, ""
 }
 
-func (b *tripBook) validEvery(_ *Turn, text string) (string, bool, string) {
-	text = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(text), " ", ""))
-	if n, ok := number(text); ok {
-		text = strconv.Itoa(n) + "h" // a bare number is hours
+// validEvery reads a typed check-in interval (see parseSpan for what it
+// understands): at least MinInterval, at most a week. A refusal names the
+// minimum.
+func (b *tripBook) validEvery(t *Turn, text string) (string, bool, string) {
+	d, ok := parseSpan(text)
+	if !ok || d < b.cfg.MinInterval || d > 7*24*time.Hour {
+		t.Say("trip.bad.every", map[string]any{"Min": shortDur(b.cfg.MinInterval)})
+		return "", false, ""
 	}
-	d, err := time.ParseDuration(text)
-	if err != nil || d < b.cfg.MinInterval || d > 7*24*time.Hour {
-		return "", false, "trip.bad.every"
+	return d.String(), true, ""
+}
+
+// validGrace reads a typed grace period: at least MinGrace, at most a day.
+func (b *tripBook) validGrace(t *Turn, text string) (string, bool, string) {
+	d, ok := parseSpan(text)
+	if !ok || d < b.cfg.MinGrace || d > 24*time.Hour {
+		t.Say("trip.bad.grace", map[string]any{"Min": shortDur(b.cfg.MinGrace)})
+		return "", false, ""
 	}
 	return d.String(), true, ""
 }

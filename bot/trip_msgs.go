@@ -171,7 +171,10 @@ func guardianChats(tr *checkin.Trip, except string) []string {
 
 // apply queues the messages of a transition's effects and deletes a trip
 // whose time is over; it reports whether the trip was deleted. note
-// overrides the message of an all-clear or an alert note.
+// overrides the message of an all-clear (a "trip.allclear…" ID) or of an
+// alert note (a "trip.alert.note…" ID), each only for its own kind: a late
+// check-in after a missed-check-in alert is an all-clear, whatever note the
+// caller had ready for an SOS.
 func (b *tripBook) apply(t *Turn, tr *checkin.Trip, eff []checkin.Effect, note string) (purged bool, err error) {
 	for _, e := range eff {
 		switch e.Kind {
@@ -228,19 +231,21 @@ func (b *tripBook) guardianMessage(v *view, e checkin.Effect, note string) strin
 		v.card()
 		return "urgent"
 	case checkin.AllClear:
-		if note == "" {
-			note = "trip.allclear"
+		id := "trip.allclear"
+		if strings.HasPrefix(note, id) {
+			id = note
 		}
-		v.say(note, d)
+		v.say(id, d)
 		return "allclear"
 	case checkin.Acked:
 		v.say("trip.acked", d)
 		return "alert"
 	case checkin.AlertNote:
-		if note == "" {
-			note = "trip.alert.note"
+		id := "trip.alert.note"
+		if strings.HasPrefix(note, id) {
+			id = note
 		}
-		v.say(note, d)
+		v.say(id, d)
 		return "alert"
 	}
 	return "alert"

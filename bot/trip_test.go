@@ -231,7 +231,7 @@ func TestTripEndToEnd(t *testing.T) {
 		t.Fatalf("check-in reply: %s", ids(reply))
 	}
 	got = w.drain()
-	if all := w.inbox[guardian][len(w.inbox[guardian])-1]; all.Kind != "allclear" {
+	if all := w.inbox[guardian][len(w.inbox[guardian])-1]; all.Kind != "allclear" || !slices.Equal(all.IDs, []string{"trip.allclear"}) {
 		t.Fatalf("no all-clear to the guardian: %s", ids(w.inbox[guardian][len(w.inbox[guardian])-1:]))
 	}
 	_ = got
@@ -579,5 +579,26 @@ func TestUndeliverableGuardian(t *testing.T) {
 	_ = w.db.View(context.Background(), func(tx bot.Tx) error { tr, _ = tx.Trip(tripID); return nil })
 	if tr == nil || tr.Guardians[0].Unreachable.IsZero() {
 		t.Fatal("not recorded against the guardian")
+	}
+}
+
+// TestLateMoreAndEndSendAllClear: after a missed-check-in alert, "I need
+// more time" and ending the trip are signs of life too: the guardian gets
+// the all-clear — not the note meant for an SOS.
+func TestLateMoreAndEndSendAllClear(t *testing.T) {
+	for _, c := range []struct{ name, cmd string }{{"more", "/more"}, {"end", "/endtrip now"}} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t, storetest.Open(t))
+			setUp(w, guardian)
+			w.now = w.now.Add(7 * time.Hour)
+			if got := w.tick(); !has(got[guardian], "trip.alert.missed") {
+				t.Fatalf("no alert: %v", got)
+			}
+			w.say(traveler, c.cmd)
+			last := w.inbox[guardian][len(w.inbox[guardian])-1]
+			if last.Kind != "allclear" || !slices.Equal(last.IDs, []string{"trip.allclear"}) {
+				t.Fatalf("after %s the guardian got %s %v", c.cmd, last.Kind, last.IDs)
+			}
+		})
 	}
 }
