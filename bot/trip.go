@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/homeward-ngo/homeward/bot/checkin"
@@ -271,14 +272,30 @@ func (b *tripBook) link(payload string) string {
 
 // Validators of the trip flow.
 
+// validLen accepts a short text (a name, a city) of at most max characters
+// as a reader counts them: runes, not bytes, and a combining mark (a Thai,
+// Burmese or Khmer vowel sign or tone mark, a Vietnamese accent typed
+// apart) is part of the letter it sits on. Runs of marks are still bounded
+// (3×max runes in all), so nothing long slips through.
 func validLen(problem string, max int) Validator {
 	return func(_ *Turn, text string) (string, bool, string) {
 		text = strings.Join(strings.Fields(text), " ")
-		if text == "" || utf8.RuneCountInString(text) > max || strings.HasPrefix(text, "/") {
+		if text == "" || letters(text) > max || utf8.RuneCountInString(text) > 3*max || strings.HasPrefix(text, "/") {
 			return "", false, problem
 		}
 		return text, true, ""
 	}
+}
+
+// letters counts the characters of s that are not combining marks.
+func letters(s string) int {
+	n := 0
+	for _, r := range s {
+		if !unicode.Is(unicode.M, r) {
+			n++
+		}
+	}
+	return n
 }
 
 func (b *tripBook) validDays(_ *Turn, text string) (string, bool, string) {
@@ -295,7 +312,7 @@ func (b *tripBook) validDays(_ *Turn, text string) (string, bool, string) {
 func (b *tripBook) validEvery(t *Turn, text string) (string, bool, string) {
 	d, ok := parseSpan(text)
 	if !ok || d < b.cfg.MinInterval || d > 7*24*time.Hour {
-		t.Say("trip.bad.every", map[string]any{"Min": shortDur(b.cfg.MinInterval)})
+		t.Say("trip.bad.interval", map[string]any{"Min": t.T.Duration(t.Lang(), b.cfg.MinInterval)})
 		return "", false, ""
 	}
 	return d.String(), true, ""
@@ -305,7 +322,7 @@ func (b *tripBook) validEvery(t *Turn, text string) (string, bool, string) {
 func (b *tripBook) validGrace(t *Turn, text string) (string, bool, string) {
 	d, ok := parseSpan(text)
 	if !ok || d < b.cfg.MinGrace || d > 24*time.Hour {
-		t.Say("trip.bad.grace", map[string]any{"Min": shortDur(b.cfg.MinGrace)})
+		t.Say("trip.bad.grace", map[string]any{"Min": t.T.Duration(t.Lang(), b.cfg.MinGrace)})
 		return "", false, ""
 	}
 	return d.String(), true, ""

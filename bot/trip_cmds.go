@@ -123,7 +123,7 @@ func (b *tripBook) askConsent(t *Turn, tr *checkin.Trip, id string) {
 	v := b.viewFor(t, tr, t.S.Chat)
 	d := v.data(all...)
 	d["Days"] = int(tr.Policy.Retention.Hours() / 24)
-	d["Grace"] = shortDur(tr.Policy.Grace)
+	d["Grace"] = v.T.Duration(v.Lang(), tr.Policy.Grace)
 	d["Schedule"] = b.scheduleText(v)
 	t.Ask(id, d, [][]Button{{v.button("trip.btn.agree", "yes"), v.button("trip.btn.decline", "no")}})
 }
@@ -132,7 +132,7 @@ func (b *tripBook) askConsent(t *Turn, tr *checkin.Trip, id string) {
 func (b *tripBook) scheduleText(v *view) string {
 	s := v.tr.Schedule
 	if len(s.Times) == 0 {
-		return v.Text("trip.schedule.every", map[string]any{"Every": shortDur(s.Every)})
+		return v.Text("trip.schedule.every", map[string]any{"Every": v.T.Duration(v.Lang(), s.Every)})
 	}
 	var ts []string
 	for _, m := range s.Times {

@@ -54,18 +54,6 @@ func (v *view) when(at time.Time) string {
 	return v.T.DateTime(v.Lang(), at.In(v.loc))
 }
 
-// shortDur shows a duration as hours and minutes: "6h", "30m", "1h30m".
-func shortDur(d time.Duration) string {
-	s := d.Round(time.Second).String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
-
 // data is what trip messages may use: the name always, and the given
 // fields, each rendered only when asked for (dates in the reader's language
 // are the costly part of a scheduler tick).

@@ -602,3 +602,37 @@ func TestLateMoreAndEndSendAllClear(t *testing.T) {
 		})
 	}
 }
+
+// TestTypedIntervalGraceAndName: intervals and waits typed in words of the
+// bot's languages are understood; one too short is refused with the
+// minimum in words; names are measured in letters, not bytes; the consent
+// text says the schedule and the wait in words.
+func TestTypedIntervalGraceAndName(t *testing.T) {
+	w := newWorld(t, storetest.Open(t))
+	w.say(traveler, "/trip")
+	w.press(traveler, ".who.me")
+	if got := w.say(traveler, strings.Repeat("အောင်", 9)); !has(got, "trip.q.nationality") { // 45 runes, 18 letters
+		t.Fatalf("an 18-letter Burmese name of 45 runes was refused: %s", ids(got))
+	}
+	w.press(traveler, ".nat.mm")
+	w.press(traveler, ".dest.th")
+	if got := w.say(traveler, strings.Repeat("ก", 61)); !has(got, "trip.bad.city") {
+		t.Fatalf("a 61-letter city was taken: %s", ids(got))
+	}
+	w.say(traveler, "แม่สอด")
+	w.say(traveler, "3")
+	w.press(traveler, ".every.other")
+	got := w.say(traveler, "30 นาที")
+	if !has(got, "trip.bad.interval") || !strings.Contains(rendered(got), "from 1 hour to one week") {
+		t.Fatalf("30 minutes (under the 1 hour minimum): %s", rendered(got))
+	}
+	w.say(traveler, "4 ชั่วโมง")
+	w.press(traveler, ".grace.other")
+	if got := w.say(traveler, "10m"); !has(got, "trip.bad.grace") || !strings.Contains(rendered(got), "from 15 minutes to one day") {
+		t.Fatalf("a 10 minute wait: %s", rendered(got))
+	}
+	got = w.say(traveler, "1h30")
+	if !has(got, "trip.consent") || !strings.Contains(rendered(got), "(every 4 hours) by more than 1 hour 30 minutes") {
+		t.Fatalf("consent: %s", rendered(got))
+	}
+}

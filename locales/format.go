@@ -109,7 +109,60 @@ func (c *Catalog) DateTime(lang string, t time.Time) string {
 	return c.Date(lang, t) + " " + Clock(lang, t) + " (" + Zone(t) + ")"
 }
 
-// MessageIDs returns the message IDs this package renders itself (Date), for
-// the lint's check of unused messages. An entry ending in "." stands for
-// every ID with that prefix.
-func MessageIDs() []string { return []string{"format.date", "month."} }
+// MessageIDs returns the message IDs this package renders itself (Date,
+// Duration), for the lint's check of unused messages. An entry ending in "."
+// stands for every ID with that prefix.
+func MessageIDs() []string { return []string{"format.date", "month.", "unit."} }
+
+// durationUnits are the units Duration speaks in, largest first, with the
+// message of each: "unit.day" is "{{.Count}} day" / "{{.Count}} days" in
+// English, with the plural forms of each language.
+var durationUnits = []struct {
+	d  time.Duration
+	id string
+}{
+	{24 * time.Hour, "unit.day"},
+	{time.Hour, "unit.hour"},
+	{time.Minute, "unit.minute"},
+	{time.Second, "unit.second"},
+}
+
+// Duration says a length of time in lang, in at most its two largest units,
+// rounded to the smaller one: "3 hours", "15 minutes", "1 day 2 hours",
+// "1 hour 30 minutes", "၃ နာရီ". The number is in lang's digits and picks
+// the unit's plural form; "unit.and" joins two parts ("{{.First}}
+// {{.Second}}": languages that write no space drop it). Under a second is
+// "0 seconds"; a negative d is said as its length.
+func (c *Catalog) Duration(lang string, d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	d = d.Round(time.Second)
+	first := len(durationUnits) - 1
+	for i, u := range durationUnits {
+		if d >= u.d {
+			first = i
+			break
+		}
+	}
+	if first+1 < len(durationUnits) {
+		d = d.Round(durationUnits[first+1].d)
+		if first > 0 && d >= durationUnits[first-1].d {
+			first-- // 59m59.9s rounds up to an hour
+		}
+	}
+	p := printer(lang)
+	unit := func(i int, n int64) string {
+		return c.render(lang, durationUnits[i].id, map[string]any{"Count": digits(p, int(n), 1)}, n)
+	}
+	big := int64(d / durationUnits[first].d)
+	s := unit(first, big)
+	if first+1 == len(durationUnits) {
+		return s
+	}
+	small := int64((d % durationUnits[first].d) / durationUnits[first+1].d)
+	if small == 0 {
+		return s
+	}
+	return c.Text(lang, "unit.and", map[string]any{"First": s, "Second": unit(first+1, small)})
+}
