@@ -302,3 +302,68 @@ func BenchmarkReadNumbers(b *testing.B) {
 		r.Read(text)
 	}
 }
+
+// Honest offers, written for this test, in the words real legitimate ads
+// use: a licensed agency, no fees, a contract and work permit before
+// departure, an interview at an office. Each may carry a supporting flag
+// (a hotel that houses its staff), but none may grade high.
+func TestReadLegitimateAdsNotHigh(t *testing.T) {
+	r, c := newReader(t)
+	for _, text := range []string{
+		"Hotel in Phuket is hiring front office staff. Requirements: 2 years of experience in a hotel, good English. Salary THB 18,000 plus service charge. Staff accommodation and meals provided. Work permit and Non-B visa arranged by the company before you start. Apply with your CV at careers@example-hotel.com or visit our office. Interview in person or by video call.",
+		"DMW-licensed agency (License No. DMW-123-LB-2024) hiring caregivers for Japan. No placement fee. Contract signed and verified by DMW before departure. Training provided. Apply at our office in Manila.",
+		"Customer service representative, BPO, Makati. Fresh graduates welcome. Salary PHP 22,000 plus night differential. Apply online at our careers page; interviews at our Makati office.",
+		"Software engineer, Bangkok. 5 years of Go. Salary THB 120,000. Relocation package, visa sponsorship and work permit handled before arrival. Apply via our company website.",
+		"Sales agent, earn up to PHP 40,000 in commission. Taxes will be deducted. Permanent contract after probation. Interview at the office.",
+		"某某科技有限公司招聘软件工程师，本科以上学历，三年以上经验，五险一金，双休，欢迎投递简历至招聘邮箱。面试地点：公司总部。",
+		"招聘普工：包吃包住，月薪6000-8000元，长白班，工作地点苏州工业园区，到公司面试，签订劳动合同，不收任何费用。部分车辆由公司安排接送。",
+		"度假酒店诚聘前台，提供员工宿舍和工作餐，薪资面议，需有酒店工作经验，可视频面试。负责开发小程序的同事也在招。",
+		"海外项目招聘电工，出国前签订劳动合同，工作签证由公司出发前办好，持证中介，不收取任何费用，机票公司承担。",
+		"电话销售，底薪加提成，上不封顶，需要一年经验，到公司面试。",
+		"รับสมัครพนักงานขาย ประจำสาขาเชียงใหม่ เงินเดือน 15,000 บาท มีประกันสังคม สัมภาษณ์ที่บริษัท สมัครทางเว็บไซต์บริษัท",
+		"บริษัทจัดหางานที่ได้รับอนุญาตจากกรมการจัดหางาน รับสมัครแรงงานไปทำงานเกาหลี ไม่เสียค่าใช้จ่าย ทำสัญญาจ้างก่อนเดินทาง",
+		"โรงแรมรับสมัครแม่บ้าน มีที่พักให้ อาหาร 1 มื้อ มีสอนงานให้ ข้อมูลผู้สมัครจะเก็บเป็นความลับ",
+		"Công ty TNHH ABC tuyển nhân viên kế toán, yêu cầu 2 năm kinh nghiệm, lương 12-15 triệu, phỏng vấn tại văn phòng công ty ở Hà Nội.",
+		"Doanh nghiệp được cấp phép xuất khẩu lao động tuyển thực tập sinh đi Nhật, ký hợp đồng trước khi xuất cảnh, không thu phí môi giới.",
+		"Tuyển bảo vệ làm ca đêm bảy ngày một tuần nghỉ luân phiên, lương 8 triệu, công ty bảo hiểm đầy đủ, nhớ mang hộ chiếu khi nhận việc, liên hệ trực tiếp tại công ty.",
+		"Lowongan kerja admin gudang di Bekasi, pendidikan minimal SMA, pengalaman 1 tahun, gaji UMR, interview di kantor, kirim lamaran ke email perusahaan.",
+		"P3MI resmi terdaftar di BP2MI membuka lowongan caregiver ke Taiwan, tanpa biaya penempatan, kontrak ditandatangani sebelum berangkat, visa kerja diurus sebelum berangkat.",
+		"ရန်ကုန်မြို့ရှိ ကုမ္ပဏီတွင် စာရင်းကိုင် ဝန်ထမ်း ခေါ်ယူသည်။ လုပ်ငန်းအတွေ့အကြုံ ၂ နှစ် ရှိရမည်။ ရုံးတွင် လာရောက် အင်တာဗျူး ဖြေဆိုနိုင်သည်။",
+	} {
+		found, _ := r.Read(text)
+		ids := foundIDs(found)
+		if a := offer.Grade(c, ids); a.Risk == offer.High {
+			t.Errorf("%.50q: graded high (%v)", text, ids)
+		}
+	}
+}
+
+// Lures, written for this test from research/facts.md, in the words of the
+// indicators that pasted offers most often leave implicit.
+func TestReadLureWording(t *testing.T) {
+	r, _ := newReader(t)
+	cases := []struct {
+		text string
+		want []string
+	}{
+		{"HR will add you on Telegram, no need to video call. Contract upon arrival. Fly to Thailand first, then continue by car.",
+			[]string{"chat_hr", "no_contract", "transit"}},
+		{"100% legit, a company in Cambodia. Your ticket is ready, you can't back out now.", []string{"unverified", "rushed"}},
+		{"人事会加你微信，不方便视频。到那边再签合同。先到曼谷，再坐车过去。", []string{"chat_hr", "no_contract", "transit"}},
+		{"公司正规合法，不是诈骗。机票都买好了，明天就可以走。", []string{"unverified", "rushed"}},
+		{"ไม่ต้องเปิดกล้อง สัมภาษณ์ผ่านแชท ไปถึงแล้วค่อยทำสัญญา ลงเครื่องแล้วต่อรถตู้", []string{"chat_hr", "no_contract", "transit"}},
+		{"pv qua zalo, không cần gặp mặt. Sang bên đó ký hợp đồng. Bay qua Bangkok rồi đi xe.", []string{"chat_hr", "no_contract", "transit"}},
+		{"Interview via telegram, tanpa tatap muka. Kontrak setelah tiba. Ke Thailand dulu, lanjut naik mobil.", []string{"chat_hr", "no_contract", "transit"}},
+		{"Your return ticket is only for immigration, a dummy ticket. Another driver will take you on.", []string{"ticket_void", "long_drive"}},
+		{"Workplace: somewhere in Southeast Asia, location will be shared after you land.", []string{"vague_place"}},
+	}
+	for _, c := range cases {
+		found, _ := r.Read(c.text)
+		ids := foundIDs(found)
+		for _, w := range c.want {
+			if !slices.Contains(ids, w) {
+				t.Errorf("%.40q: %s not found; found %v", c.text, w, ids)
+			}
+		}
+	}
+}
