@@ -134,6 +134,8 @@ var goMessages = []string{
 	"trip.more.ok",
 	"trip.never",
 	"trip.none",
+	"trip.not_started",
+	"trip.not_started.consent",
 	"trip.reminder",
 	"trip.reminder.final",
 	"trip.schedule.every",

@@ -42,6 +42,31 @@ func (b *tripBook) travelerTrips(t *Turn) ([]*checkin.Trip, error) {
 	return out, err
 }
 
+// noLiveTrip answers /ok or /more when none of the chat's trips is being
+// watched: a trip that has not started yet says what it waits for and
+// what to do; otherwise there is no trip.
+func (b *tripBook) noLiveTrip(t *Turn) error {
+	all, err := b.chatTrips(t)
+	if err != nil {
+		return err
+	}
+	for _, tr := range all {
+		if tr.Traveler != t.S.Chat {
+			continue
+		}
+		switch tr.State {
+		case checkin.Setup:
+			t.Say("trip.not_started", nil)
+			return nil
+		case checkin.Pending:
+			t.Say("trip.not_started.consent", nil)
+			return nil
+		}
+	}
+	t.Say("trip.none", nil)
+	return nil
+}
+
 // cmdTrip shows the chat's trips: for the traveler, who is alerted and what
 // they can do; for a guardian, whose trip it is. Without a trip it offers to
 // set one up.
@@ -194,8 +219,7 @@ func (b *tripBook) cmdOK(t *Turn, arg string) error {
 		return err
 	}
 	if len(trips) == 0 {
-		t.Say("trip.none", nil)
-		return nil
+		return b.noLiveTrip(t)
 	}
 	return b.checkIn(t, trips[0], arg)
 }
@@ -225,8 +249,7 @@ func (b *tripBook) cmdMore(t *Turn, arg string) error {
 		return err
 	}
 	if len(trips) == 0 {
-		t.Say("trip.none", nil)
-		return nil
+		return b.noLiveTrip(t)
 	}
 	return b.extend(t, trips[0], arg)
 }

@@ -636,3 +636,34 @@ func TestTypedIntervalGraceAndName(t *testing.T) {
 		t.Fatalf("consent: %s", rendered(got))
 	}
 }
+
+// TestOKBeforeStart: /ok and /more before check-ins start say what the
+// trip waits for — the traveler's consent, then a guardian — not that
+// there is no trip.
+func TestOKBeforeStart(t *testing.T) {
+	w := newWorld(t, storetest.Open(t))
+	if got := w.say(traveler, "/ok"); !has(got, "trip.none") {
+		t.Fatalf("/ok without a trip: %s", ids(got))
+	}
+	w.say(traveler, "/trip")
+	w.press(traveler, ".who.me")
+	w.say(traveler, "Aung")
+	w.press(traveler, ".nat.mm")
+	w.press(traveler, ".dest.th")
+	w.say(traveler, "Mae Sot")
+	w.say(traveler, "3")
+	w.press(traveler, ".every.h6")
+	w.press(traveler, ".grace.h1")
+	for _, cmd := range []string{"/ok", "/more"} {
+		if got := w.say(traveler, cmd); !has(got, "trip.not_started.consent") {
+			t.Fatalf("%s before consent: %s", cmd, ids(got))
+		}
+	}
+	w.press(traveler, "ci.yes.")
+	for _, cmd := range []string{"/ok", "/more"} {
+		got := w.say(traveler, cmd)
+		if !has(got, "trip.not_started") || !strings.Contains(rendered(got), "/trip") {
+			t.Fatalf("%s while waiting for a guardian: %s", cmd, rendered(got))
+		}
+	}
+}
