@@ -268,3 +268,36 @@ func loadContent(t testing.TB) *content.Content {
 	}
 	return c
 }
+
+// Floors for testdata/holdout, a second labelled set written by another
+// developer apart from the patterns and from testdata/corpus, and never
+// read by whoever writes the patterns: its figures are the honest estimate
+// of how the reader does on offers nobody tuned it to. Set a little below
+// the figures measured when it was first read (60 offers; scam: 29/33 high
+// = 87.9%, 30/33 high or medium = 90.9%; legitimate: 5/18 high = 27.8%;
+// lowest language: id, 3/5 = 60% high; highest legitimate share: zh, 2/3).
+// They only stop a change from losing ground: the legitimate share is far
+// from the 5% goal of issue 3, and the set is too small per language (2–4
+// legitimate offers) to hold one language to much.
+var holdoutFloors = floors{
+	scamHigh:       85.0,
+	scamHighMedium: 88.0,
+	legitHigh:      30.0,
+	langScamHigh:   55.0,
+	langLegitHigh:  70.0,
+}
+
+// TestHoldoutQuality measures the reader and the grade on the held-out set
+// with the same figures as TestCorpusQuality, per language and overall. It
+// logs no file names and no offer text: those stay unseen by whoever
+// writes the patterns, so that the set stays a fair test.
+func TestHoldoutQuality(t *testing.T) {
+	c := loadContent(t)
+	r, err := offer.NewReader(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := measure(c, r, loadCorpus(t, "testdata/holdout"))
+	q.log(t, c, false)
+	q.check(t, holdoutFloors)
+}

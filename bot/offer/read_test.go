@@ -314,7 +314,7 @@ func TestReadLegitimateAdsNotHigh(t *testing.T) {
 		"DMW-licensed agency (License No. DMW-123-LB-2024) hiring caregivers for Japan. No placement fee. Contract signed and verified by DMW before departure. Training provided. Apply at our office in Manila.",
 		"Customer service representative, BPO, Makati. Fresh graduates welcome. Salary PHP 22,000 plus night differential. Apply online at our careers page; interviews at our Makati office.",
 		"Software engineer, Bangkok. 5 years of Go. Salary THB 120,000. Relocation package, visa sponsorship and work permit handled before arrival. Apply via our company website.",
-		"Sales agent, earn up to PHP 40,000 in commission. Taxes will be deducted. Permanent contract after probation. Interview at the office.",
+		"Sales agent, earn up to PHP 40,000 in commission, high commissions, unlimited income, paid in USD. Taxes will be deducted. Permanent contract after probation. Interview at the office.",
 		"某某科技有限公司招聘软件工程师，本科以上学历，三年以上经验，五险一金，双休，欢迎投递简历至招聘邮箱。面试地点：公司总部。",
 		"招聘普工：包吃包住，月薪6000-8000元，长白班，工作地点苏州工业园区，到公司面试，签订劳动合同，不收任何费用。部分车辆由公司安排接送。",
 		"度假酒店诚聘前台，提供员工宿舍和工作餐，薪资面议，需有酒店工作经验，可视频面试。负责开发小程序的同事也在招。",
