@@ -225,12 +225,14 @@ func (q quality) check(t *testing.T, f floors) {
 }
 
 // Floors for testdata/corpus, set a little below the figures measured when
-// the patterns were written (scam: 46/52 high = 88.5%, 52/52 high or medium;
-// legitimate: 1/28 high = 3.6%; lowest language: en and zh, 9/11 = 81.8%
-// high; highest legitimate share: zh, 1/6), so that a change that loses
-// detection fails. Raise them when detection improves.
+// the patterns were first written (scam: 46/52 high = 88.5%, 52/52 high or
+// medium; legitimate: 1/28 high = 3.6%; lowest language: en and zh, 9/11 =
+// 81.8% high; highest legitimate share: zh, 1/6) and raised after the
+// vocabulary was broadened from the research (scam: 48/52 high = 92.3%), so
+// that a change that loses detection fails. Raise them when detection
+// improves.
 var corpusFloors = floors{
-	scamHigh:       86.0,
+	scamHigh:       90.0,
 	scamHighMedium: 98.0,
 	legitHigh:      5.0, // the goal of issue 3
 	langScamHigh:   80.0,
