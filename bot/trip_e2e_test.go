@@ -62,11 +62,15 @@ func (w *tgWorld) start() {
 	tg, err := telegram.New(w.ctx, telegram.Config{
 		Token: tgToken, Endpoint: w.srv.Endpoint(), Engine: e, Store: db, Text: e.Assets().Text,
 		PollTimeout: time.Second, SendTimeout: 5 * time.Second,
-		PerChat: 10 * time.Millisecond, Recheck: 100 * time.Millisecond,
+		// The dispatcher does not look at the outbox by itself within
+		// the test: what the scheduler queues leaves only because it
+		// wakes the dispatcher, as `homeward run` wires it.
+		PerChat: 10 * time.Millisecond, Recheck: time.Hour,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	sched.OnQueued = tg.Wake
 	ctx, cancel := context.WithCancel(w.ctx)
 	w.db, w.cancel, w.done = db, cancel, make(chan error, 2)
 	go func() { w.done <- tg.Run(ctx) }()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/homeward-ngo/homeward/bot/checkin"
@@ -13,6 +14,10 @@ import (
 // of the due index (or until a handler writes an earlier one), then, in one
 // transaction, pops the due entries, advances each trip and queues its
 // messages: after a crash an alert is neither lost nor sent twice.
+//
+// The hooks let the program that runs it watch it and act on it without
+// this package knowing about channels or metrics; set them before Run.
+// They are called from Run's goroutine and must be quick.
 type TripScheduler struct {
 	e *Engine
 	b *tripBook
@@ -20,13 +25,78 @@ type TripScheduler struct {
 	Batch int
 	// Retry is the wait after a failed transaction; zero: 5 seconds.
 	Retry time.Duration
+
+	// OnQueued, if set, is called after a transaction that queued
+	// messages has committed: the channels' dispatchers can send them at
+	// once (telegram.Bot.Wake) instead of at their next look.
+	OnQueued func()
+	// OnAlert, if set, is told for every missed-check-in alert how long
+	// after its deadline (the check-in's due time plus the grace period)
+	// it was committed into the outbox.
+	OnAlert func(late time.Duration)
+	// OnDueDepth, if set, is told the number of entries in the due index
+	// when Run starts and then every DepthEvery (zero: a minute), counted
+	// in a read transaction of its own, never inside a tick.
+	OnDueDepth func(n int)
+	// DepthEvery is how often OnDueDepth is told.
+	DepthEvery time.Duration
+
+	running atomic.Bool
+}
+
+// Alive reports whether Run is running: for a health check. A scheduler
+// that runs but falls behind shows in the age of the earliest due entry.
+func (s *TripScheduler) Alive() bool { return s.running.Load() }
+
+// dueCounter is the part of a store transaction that counts the due index.
+// A store that cannot count is not asked (boltstore can).
+type dueCounter interface {
+	DueCount() (int, error)
+}
+
+// countDue reports the depth of the due index through OnDueDepth.
+func (s *TripScheduler) countDue(ctx context.Context) {
+	if s.OnDueDepth == nil {
+		return
+	}
+	n, ok := 0, false
+	err := s.e.store.View(ctx, func(tx Tx) error {
+		c, can := tx.(dueCounter)
+		if !can {
+			return nil
+		}
+		var err error
+		n, err = c.DueCount()
+		ok = err == nil
+		return err
+	})
+	if err != nil {
+		s.e.log.Warn("check-in scheduler: counting the due index", "err", err)
+		return
+	}
+	if ok {
+		s.OnDueDepth(n)
+	}
 }
 
 // Run advances trips until ctx is done. It returns nil when ctx is done.
 func (s *TripScheduler) Run(ctx context.Context) error {
+	s.running.Store(true)
+	defer s.running.Store(false)
 	retry := s.Retry
 	if retry <= 0 {
 		retry = 5 * time.Second
+	}
+	var depth <-chan time.Time // counts the due index, apart from the ticks
+	if s.OnDueDepth != nil {
+		every := s.DepthEvery
+		if every <= 0 {
+			every = time.Minute
+		}
+		t := time.NewTicker(every)
+		defer t.Stop()
+		depth = t.C
+		s.countDue(ctx)
 	}
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
@@ -43,11 +113,18 @@ func (s *TripScheduler) Run(ctx context.Context) error {
 			continue // a full batch: more may be due
 		}
 		timer.Reset(wait)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-timer.C:
-		case <-s.b.poke:
+	sleep:
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-timer.C:
+				break sleep
+			case <-s.b.poke:
+				break sleep
+			case <-depth:
+				s.countDue(ctx)
+			}
 		}
 	}
 }
@@ -107,10 +184,13 @@ func (s *TripScheduler) batch() int {
 // Tick advances every trip due at or before now, up to Batch of them, in
 // one transaction, and returns how many entries it popped.
 func (s *TripScheduler) Tick(ctx context.Context, now time.Time) (int, error) {
+	start := time.Now()
 	now = now.UTC()
 	a := s.e.assets.Load()
-	var n int
+	var n, queued int
+	var deadlines []time.Time // of the missed-check-in alerts raised
 	err := s.e.store.Update(ctx, func(tx Tx) error {
+		n, queued, deadlines = 0, 0, deadlines[:0] // a retried transaction starts over
 		due, err := tx.PopDue(now, s.batch())
 		if err != nil {
 			return err
@@ -118,31 +198,55 @@ func (s *TripScheduler) Tick(ctx context.Context, now time.Time) (int, error) {
 		n = len(due)
 		t := &Turn{e: s.e, Tx: tx, S: &Session{}, U: Update{At: now}, Now: now, C: a.Content, T: a.Text}
 		for _, d := range due {
-			if err := s.advance(t, d); err != nil {
+			deadline, err := s.advance(t, d)
+			if err != nil {
 				return fmt.Errorf("advancing a trip (%s): %w", d.Kind, err)
 			}
+			if !deadline.IsZero() {
+				deadlines = append(deadlines, deadline)
+			}
 		}
+		t.send(nil)
+		queued = len(t.out)
 		return t.flush()
 	})
 	if err != nil {
 		return 0, fmt.Errorf("check-in tick: %w", err)
 	}
+	if queued > 0 && s.OnQueued != nil {
+		s.OnQueued()
+	}
+	if s.OnAlert != nil {
+		committed := now.Add(time.Since(start)) // on the clock the tick was given
+		for _, d := range deadlines {
+			s.OnAlert(committed.Sub(d))
+		}
+	}
 	return n, nil
 }
 
-func (s *TripScheduler) advance(t *Turn, d checkin.Due) error {
+// advance advances one due trip. It returns the deadline of the
+// missed-check-in alert it raised, if it raised one.
+func (s *TripScheduler) advance(t *Turn, d checkin.Due) (alertDeadline time.Time, err error) {
 	tr, err := s.b.load(t.Tx, d.Trip)
 	if errors.Is(err, ErrNotFound) {
-		return nil // deleted since: nothing to do
+		return time.Time{}, nil // deleted since: nothing to do
 	}
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
-	purged, err := s.b.apply(t, tr, tr.Advance(t.Now), "")
+	deadline := tr.Due.Add(tr.Policy.Grace)
+	eff := tr.Advance(t.Now)
+	for _, e := range eff {
+		if e.Kind == checkin.Alerting && tr.Alert != nil && tr.Alert.Reason == checkin.Missed {
+			alertDeadline = deadline
+		}
+	}
+	purged, err := s.b.apply(t, tr, eff, "")
 	if err != nil || purged {
-		return err
+		return time.Time{}, err
 	}
-	return t.Tx.PutTrip(tr)
+	return alertDeadline, t.Tx.PutTrip(tr)
 }
 
 // Poke tells the scheduler that something is due at at, for writers outside

@@ -2,6 +2,8 @@ package bot_test
 
 import (
 	"context"
+	"slices"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -18,10 +20,16 @@ func TestSchedulerLadderInFakeTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		db := storetest.Open(t)
 		w := newWorld(t, db)
+		var hooks schedHooks
+		w.s.OnQueued, w.s.OnAlert, w.s.OnDueDepth = hooks.queued, hooks.alert, hooks.depth
+		w.s.DepthEvery = time.Hour
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error)
 		go func() { done <- w.s.Run(ctx) }()
 		synctest.Wait()
+		if !w.s.Alive() {
+			t.Fatal("the scheduler does not say it is alive while it runs")
+		}
 
 		w.now = time.Now()
 		setUp(w, guardian)
@@ -46,6 +54,12 @@ func TestSchedulerLadderInFakeTime(t *testing.T) {
 		got = wait(7 * time.Hour)
 		if !has(got[guardian], "trip.alert.missed") || len(got[traveler]) > 0 {
 			t.Fatalf("grace over: %v", got)
+		}
+		// In fake time the scheduler wakes exactly at the deadline and a
+		// tick takes no time: the alert's delay is zero. Both ticks that
+		// queued messages woke the channels; the due index held the trip.
+		if q, late, depths := hooks.get(); q != 2 || len(late) != 1 || late[0] != 0 || len(depths) < 7 || depths[0] != 0 || depths[6] != 1 {
+			t.Fatalf("hooks: %d OnQueued, alert delays %v, due depths %v", q, late, depths)
 		}
 		// Nobody acknowledges: URGENT after 2 hours, then hourly, 24
 		// repeats, and nothing to the traveler all along.
@@ -92,5 +106,29 @@ func TestSchedulerLadderInFakeTime(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
+		if w.s.Alive() {
+			t.Fatal("the scheduler says it is alive after Run returned")
+		}
 	})
+}
+
+// schedHooks records what the scheduler's hooks were told.
+type schedHooks struct {
+	mu     sync.Mutex
+	nq     int
+	late   []time.Duration
+	depths []int
+}
+
+func (h *schedHooks) queued() { h.mu.Lock(); h.nq++; h.mu.Unlock() }
+func (h *schedHooks) alert(d time.Duration) {
+	h.mu.Lock()
+	h.late = append(h.late, d)
+	h.mu.Unlock()
+}
+func (h *schedHooks) depth(n int) { h.mu.Lock(); h.depths = append(h.depths, n); h.mu.Unlock() }
+func (h *schedHooks) get() (int, []time.Duration, []int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.nq, slices.Clone(h.late), slices.Clone(h.depths)
 }

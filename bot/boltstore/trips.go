@@ -126,6 +126,12 @@ func (t *Tx) NextDue() (time.Time, error) {
 	return time.Unix(int64(be64(k[:8])), 0).UTC(), nil
 }
 
+// DueCount returns the number of entries in the due index. It reads the
+// bucket's pages, not its keys: for a metric, not for every tick.
+func (t *Tx) DueCount() (int, error) {
+	return t.tx.Bucket(bucketDue).Stats().KeyN, nil
+}
+
 // PutInvite stores an invite under the hash of its token.
 func (t *Tx) PutInvite(hash []byte, inv *checkin.Invite) error {
 	v, err := json.Marshal(inv)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 	_ "time/tzdata" // trips show local times even where the host has no zoneinfo (scratch images)
 
@@ -86,7 +87,10 @@ func checkinConfig(env envFunc) (bot.TripConfig, error) {
 }
 
 // startCheckins configures travel check-ins and runs their scheduler until
-// the returned stop is called (before the store closes).
+// the returned stop is called (before the store closes). The scheduler
+// reports to the ops server — whether it runs (/healthz), the depth of the
+// due index and each alert's delay after its deadline (/metrics) — and
+// wakes the channels' dispatchers when it has queued messages.
 func startCheckins(ctx context.Context, a *app, env envFunc) (stop func(), err error) {
 	cfg, err := checkinConfig(env)
 	if err != nil {
@@ -96,6 +100,10 @@ func startCheckins(ctx context.Context, a *app, env envFunc) (stop func(), err e
 	if err != nil {
 		return nil, fmt.Errorf("travel check-ins: %w", err)
 	}
+	s.OnQueued = a.queued.call
+	s.OnAlert = a.ops.ObserveAlert
+	s.OnDueDepth = a.ops.SetDueDepth
+	a.ops.SetScheduler(s.Alive)
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -105,4 +113,44 @@ func startCheckins(ctx context.Context, a *app, env envFunc) (stop func(), err e
 		}
 	}()
 	return func() { cancel(); <-done }, nil
+}
+
+// queuedHooks are the channels' wake-ups (telegram.Bot.Wake) that the
+// check-in scheduler calls after it queued messages, so that an alert
+// leaves at once rather than at the dispatcher's next look at the outbox.
+// A channel adds its hook when it starts; the scheduler may already run.
+type queuedHooks struct {
+	mu  sync.Mutex
+	fns map[int]func()
+	n   int
+}
+
+// add registers fn and returns the function that removes it.
+func (h *queuedHooks) add(fn func()) (remove func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.fns == nil {
+		h.fns = map[int]func(){}
+	}
+	h.n++
+	id := h.n
+	h.fns[id] = fn
+	return func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		delete(h.fns, id)
+	}
+}
+
+// call calls every hook.
+func (h *queuedHooks) call() {
+	h.mu.Lock()
+	fns := make([]func(), 0, len(h.fns))
+	for _, fn := range h.fns {
+		fns = append(fns, fn)
+	}
+	h.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
 }

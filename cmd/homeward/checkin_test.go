@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -33,5 +34,57 @@ func TestCheckinConfig(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), k) {
 			t.Errorf("%s=%s: error %v", k, v, err)
 		}
+	}
+}
+
+// TestCheckinsReportToOps: the running scheduler shows in /healthz and the
+// due index's depth in /metrics; once stopped, /healthz says so.
+func TestCheckinsReportToOps(t *testing.T) {
+	e := env(t)
+	a, err := openApp(sources{}, e, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	stop, err := startCheckins(ctx, a, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		h, _ := a.ops.health(ctx)
+		if h.Scheduler == "ok" {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("the scheduler never showed as running: %+v", h)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var metrics strings.Builder
+	if err := a.ops.reg.WriteText(&metrics); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(metrics.String(), "\nhomeward_due_depth 0\n") {
+		t.Errorf("no due depth in the metrics:\n%s", metrics.String())
+	}
+	stop()
+	if h, ok := a.ops.health(ctx); ok || h.Scheduler != "stopped" {
+		t.Errorf("health after the scheduler stopped: %+v", h)
+	}
+}
+
+func TestQueuedHooks(t *testing.T) {
+	var h queuedHooks
+	var a, b int
+	h.call() // none yet
+	removeA := h.add(func() { a++ })
+	h.add(func() { b++ })
+	h.call()
+	removeA()
+	h.call()
+	if a != 1 || b != 2 {
+		t.Errorf("hooks called a=%d b=%d times, want 1 and 2", a, b)
 	}
 }

@@ -91,7 +91,8 @@ type app struct {
 	db     *boltstore.DB
 	engine *bot.Engine
 	log    *slog.Logger
-	ops    *ops // metrics, health and the ops HTTP server (http.go)
+	ops    *ops        // metrics, health and the ops HTTP server (http.go)
+	queued queuedHooks // channels to wake when the check-in scheduler queues messages (checkin.go)
 }
 
 func openApp(src sources, env envFunc, log *slog.Logger) (*app, error) {

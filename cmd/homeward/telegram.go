@@ -34,6 +34,7 @@ func runTelegram(ctx context.Context, a *app, env envFunc, token string) error {
 	if err != nil {
 		return err
 	}
+	defer a.queued.add(b.Wake)() // alerts the scheduler queues leave at once (checkin.go)
 	a.log.Info("running on Telegram", "bot", "@"+b.Username(), "mode", mode)
 	if err := b.Run(ctx); err != nil {
 		return fmt.Errorf("telegram: %w", err)
