@@ -280,19 +280,25 @@ func (t *Turn) readOffer(text string) error {
 	found, _ := t.reader.Read(text)
 	flags := map[string]string{}
 	var b strings.Builder
+	shown := 0
 	for _, f := range found {
 		ind := t.C.Indicator(f.ID)
 		if ind == nil {
 			continue
 		}
-		flags[f.ID] = "t"
+		shown++
+		if !f.Weak {
+			// Found for sure: its question is skipped. A weak find (a pay
+			// amount) is shown, and its question still asked.
+			flags[f.ID] = "t"
+		}
 		b.WriteString("\n• " + t.Text(ind.Why, nil) + " — “" + escapeText(f.Snippet) + "”")
 	}
 	t.S.Flags = flags
-	if len(flags) == 0 {
+	if shown == 0 {
 		t.Say("offer.read.none", nil)
 	} else {
-		t.SayRaw("offer.read.found", t.Text("offer.read.found", map[string]any{"Count": len(flags)})+b.String())
+		t.SayRaw("offer.read.found", t.Text("offer.read.found", map[string]any{"Count": shown})+b.String())
 	}
 	return t.StartFlow("offer", true)
 }

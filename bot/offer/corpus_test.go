@@ -100,7 +100,7 @@ func measure(c *content.Content, r *offer.Reader, offers []corpusOffer) quality 
 		for _, f := range found {
 			got = append(got, f.ID)
 		}
-		a := offer.Grade(c, got)
+		a := offer.GradeFound(c, found)
 		group := map[string]map[string]*tally{"scam": q.scam, "legit": q.legit, "ambiguous": q.amb}[o.label]
 		for _, key := range []string{o.lang, "all"} {
 			tl := group[key]
@@ -284,9 +284,11 @@ func loadContent(t testing.TB) *content.Content {
 var holdoutFloors = floors{
 	scamHigh:       85.0,
 	scamHighMedium: 88.0,
-	legitHigh:      30.0,
-	langScamHigh:   55.0,
-	langLegitHigh:  70.0,
+	// Measured 11.1% (2/18) once a pay amount read from text became a weak
+	// sign (27.8% before): above the 5% goal, and the ceiling says so.
+	legitHigh:     15.0,
+	langScamHigh:  55.0,
+	langLegitHigh: 40.0, // 2–4 legitimate offers a language
 }
 
 // TestHoldoutQuality measures the reader and the grade on the held-out set

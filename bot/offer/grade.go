@@ -48,18 +48,39 @@ func (a Assessment) Flags() []string { return append(slices.Clone(a.Strong), a.S
 // indicators and combinations. Unknown IDs are ignored: content may have
 // dropped an indicator that an old session still carries.
 func Grade(c *content.Content, flags []string) Assessment {
-	raised := map[string]bool{}
-	for _, f := range flags {
+	return grade(c, flags, nil)
+}
+
+// GradeFound grades what a Reader found in a text. A weak find (a pay
+// amount) counts as a supporting sign but neither as a strong one nor as a
+// member of a combination: on its own, a number cannot say the pay is far
+// above the person's skills, and honest well-paid jobs name their pay too.
+func GradeFound(c *content.Content, found []Found) Assessment {
+	var firm, weak []string
+	for _, f := range found {
+		if f.Weak {
+			weak = append(weak, f.ID)
+		} else {
+			firm = append(firm, f.ID)
+		}
+	}
+	return grade(c, firm, weak)
+}
+
+func grade(c *content.Content, firm, weak []string) Assessment {
+	raised, hinted := map[string]bool{}, map[string]bool{}
+	for _, f := range firm {
 		raised[f] = true
+	}
+	for _, f := range weak {
+		hinted[f] = true
 	}
 	var a Assessment
 	for _, ind := range c.Indicators {
-		if !raised[ind.ID] {
-			continue
-		}
-		if ind.Strength == content.Strong {
+		switch {
+		case raised[ind.ID] && ind.Strength == content.Strong:
 			a.Strong = append(a.Strong, ind.ID)
-		} else {
+		case raised[ind.ID] || hinted[ind.ID]:
 			a.Supporting = append(a.Supporting, ind.ID)
 		}
 	}

@@ -17,6 +17,12 @@ import (
 type Found struct {
 	ID      string
 	Snippet string // the original text around the match, at most SnippetMax runes
+	// Weak marks a find that only suggests the flag: a pay amount can say
+	// "15,000 yuan a month" but not whether that is far above what this
+	// person could earn, which is what A1 asks. A weak find counts as one
+	// supporting sign but never completes a combination, and the chat asks
+	// the question instead of skipping it.
+	Weak bool
 }
 
 // SnippetMax is the longest snippet, in runes.
@@ -272,7 +278,7 @@ func (r *Reader) read(text string, best []*Found) {
 		return
 	}
 	if start, end, ok := r.findPay(d); ok && !notIn[[2]int{r.payInd, d.sentence(start)}] {
-		best[r.payInd] = &Found{ID: content.PayIndicator, Snippet: d.snippet(start, end)}
+		best[r.payInd] = &Found{ID: content.PayIndicator, Snippet: d.snippet(start, end), Weak: true}
 	}
 }
 

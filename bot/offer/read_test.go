@@ -332,7 +332,7 @@ func TestReadLegitimateAdsNotHigh(t *testing.T) {
 	} {
 		found, _ := r.Read(text)
 		ids := foundIDs(found)
-		if a := offer.Grade(c, ids); a.Risk == offer.High {
+		if a := offer.GradeFound(c, found); a.Risk == offer.High {
 			t.Errorf("%.50q: graded high (%v)", text, ids)
 		}
 	}

@@ -83,11 +83,7 @@ func cmdAssess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *lang != "" {
 		detected = *lang
 	}
-	ids := make([]string, len(found))
-	for i, f := range found {
-		ids[i] = f.ID
-	}
-	a := offer.Grade(assets.Content, ids)
+	a := offer.GradeFound(assets.Content, found)
 
 	if *asJSON {
 		out := assessJSON{Risk: string(a.Risk), Flags: []flagJSON{}, Lang: detected}
