@@ -3,6 +3,7 @@ package bot
 import (
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/homeward-ngo/homeward/bot/offer"
 	"github.com/homeward-ngo/homeward/content"
@@ -209,13 +210,17 @@ func (t *Turn) renderContact(c content.Contact) string {
 			b.WriteString("\n" + escapeText(ch))
 		}
 	}
-	if c.Hours != "" {
+	switch c.Hours {
+	case "":
+	case "24h":
+		b.WriteString("\n" + t.Text("contact.hours_24h", nil))
+	default:
 		b.WriteString("\n" + t.Text("contact.hours", map[string]any{"Hours": c.Hours}))
 	}
 	if c.Note != "" {
 		b.WriteString("\n" + t.Text(c.Note, nil))
 	}
-	b.WriteString("\n" + t.Text("contact.as_of", map[string]any{"Date": c.AsOf}))
+	b.WriteString("\n" + t.Text("contact.as_of", map[string]any{"Date": t.sourceDate(c.AsOf)}))
 	return b.String()
 }
 
@@ -301,4 +306,14 @@ func (t *Turn) readOffer(text string) error {
 		t.SayRaw("offer.read.found", t.Text("offer.read.found", map[string]any{"Count": shown})+b.String())
 	}
 	return t.StartFlow("offer", true)
+}
+
+// sourceDate shows a contact's as_of in the reader's language when it is a
+// whole date; a year or a month stays as written ("2021", "2016-09").
+func (t *Turn) sourceDate(asOf string) string {
+	d, err := time.Parse(time.DateOnly, asOf)
+	if err != nil {
+		return asOf
+	}
+	return t.T.Date(t.Lang(), d)
 }

@@ -21,6 +21,7 @@ var goMessages = []string{
 	"cmd.unknown",
 	"contact.as_of",
 	"contact.hours",
+	"contact.hours_24h",
 	"contact.kind.",
 	"contacts.header",
 	"contacts.none",
