@@ -62,6 +62,11 @@ type Catalog struct {
 	ids     map[string]map[string]bool
 	sources map[string]string // English text by ID
 	log     *slog.Logger
+	// locs holds one localizer per loaded language, made once: a new
+	// Localizer parses its language tags and matches them against the
+	// bundle on every message, which was most of a message's cost.
+	// Localizers only read the bundle, so they are safe to share.
+	locs map[string]*i18n.Localizer
 }
 
 // ErrNoSource is returned by Load when there is no English file.
@@ -172,6 +177,10 @@ func Load(fsys fs.FS, log *slog.Logger) (*Catalog, error) {
 		return nil, fmt.Errorf("locales: languages.toml must list %q", Source)
 	}
 	c.matcher = language.NewMatcher(tags)
+	c.locs = make(map[string]*i18n.Localizer, len(c.ids))
+	for tag := range c.ids {
+		c.locs[tag] = c.newLocalizer(tag)
+	}
 	return c, nil
 }
 
@@ -182,8 +191,16 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// localizer returns a localizer for lang from the bundle that holds it.
+// localizer returns the localizer for lang, made at Load.
 func (c *Catalog) localizer(lang string) *i18n.Localizer {
+	if l := c.locs[lang]; l != nil {
+		return l
+	}
+	return c.newLocalizer(lang)
+}
+
+// newLocalizer makes a localizer for lang from the bundle that holds it.
+func (c *Catalog) newLocalizer(lang string) *i18n.Localizer {
 	if b := c.art[lang]; b != nil {
 		return i18n.NewLocalizer(b, lang)
 	}
