@@ -225,9 +225,49 @@ func (s *TripScheduler) Tick(ctx context.Context, now time.Time) (int, error) {
 	return n, nil
 }
 
-// advance advances one due trip. It returns the deadline of the
-// missed-check-in alert it raised, if it raised one.
+// ladderStore is the part of a store transaction that reads and writes a
+// trip's ladder state alone: a trip with only the fields Advance uses and a
+// reminder says (boltstore keeps them in a small record of their own). A
+// store without it is read and written whole.
+type ladderStore interface {
+	TripLadder(id string) (*checkin.Trip, error)
+	PutTripLadder(tr *checkin.Trip) error
+}
+
+// light reports whether effects need no more of a trip than its ladder
+// state: nothing, or a reminder to the traveler.
+func light(eff []checkin.Effect) bool {
+	for _, e := range eff {
+		if e.Kind != checkin.Reminder {
+			return false
+		}
+	}
+	return true
+}
+
+// advance advances one due trip. Most wake-ups are reminders, which need
+// only the trip's ladder state: that is read, advanced and written alone.
+// Anything else (an alert, URGENT, a deletion) advances the whole trip. It
+// returns the deadline of the missed-check-in alert it raised, if any.
 func (s *TripScheduler) advance(t *Turn, d checkin.Due) (alertDeadline time.Time, err error) {
+	if ls, ok := t.Tx.(ladderStore); ok {
+		tr, err := ls.TripLadder(d.Trip)
+		if errors.Is(err, ErrNotFound) {
+			return time.Time{}, nil // deleted since: nothing to do
+		}
+		if err != nil {
+			return time.Time{}, err
+		}
+		// Advance changes only this copy; if it asks for more than a
+		// reminder, the copy is dropped and the whole trip read afresh.
+		if eff := tr.Advance(t.Now); light(eff) {
+			tr.Loc = s.b.loc(tr.Country)
+			if _, err := s.b.apply(t, tr, eff, ""); err != nil {
+				return time.Time{}, err
+			}
+			return time.Time{}, ls.PutTripLadder(tr)
+		}
+	}
 	tr, err := s.b.load(t.Tx, d.Trip)
 	if errors.Is(err, ErrNotFound) {
 		return time.Time{}, nil // deleted since: nothing to do

@@ -30,6 +30,7 @@ var (
 	bucketProcessed = []byte("processed") // hash(update id) → be64(unix)
 	bucketSeenAt    = []byte("seen_at")   // be64(unix) ‖ hash → hash, for trimming
 	bucketTrips     = []byte("trips")
+	bucketLadder    = []byte("ladder") // trip id → ladder state (ladder.go); schema 2
 	bucketDue       = []byte("due")
 	bucketInvites   = []byte("invites")
 	bucketChats     = []byte("chats") // chat → per-chat records of other parts (trip links)
@@ -38,15 +39,21 @@ var (
 )
 
 var allBuckets = [][]byte{bucketMeta, bucketSessions, bucketOutbox, bucketProcessed, bucketSeenAt,
-	bucketTrips, bucketDue, bucketInvites, bucketChats}
+	bucketTrips, bucketLadder, bucketDue, bucketInvites, bucketChats}
 
 // SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations[v] upgrades a file from schema v to v+1, inside the opening
 // transaction. There are none yet; the hook is here so that the first one is
 // a function, not a rewrite of Open.
-var migrations = map[int]func(*bolt.Tx) error{}
+var migrations = map[int]func(*bolt.Tx) error{
+	// 1 → 2: trips' ladder state moves to bucket "ladder", which Open
+	// creates; a trip without a record there is read from its JSON until
+	// it is next written (ladder.go). The version keeps an older program
+	// from reading the JSON's stale copy.
+	1: func(*bolt.Tx) error { return nil },
+}
 
 // DB is an open store.
 type DB struct {

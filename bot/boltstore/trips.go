@@ -11,9 +11,10 @@ import (
 	"github.com/homeward-ngo/homeward/bot/checkin"
 )
 
-// Travel check-ins keep four buckets:
+// Travel check-ins keep five buckets:
 //
 //	trips    trip id                → JSON checkin.Trip
+//	ladder   trip id                → the trip's ladder state, binary (ladder.go)
 //	due      be64(unix) ‖ trip id   → what is due ("due", "grace", "urgent"…)
 //	invites  sha256(token)          → JSON checkin.Invite
 //	chats    chat ‖ 0x00 ‖ trip id  → role
@@ -35,7 +36,8 @@ func chatKey(chat, trip string) []byte {
 	return append(append([]byte(chat), 0), trip...)
 }
 
-// Trip returns a trip.
+// Trip returns a trip: its JSON with its ladder record laid over it
+// (ladder.go).
 func (t *Tx) Trip(id string) (*checkin.Trip, error) {
 	v := t.tx.Bucket(bucketTrips).Get([]byte(id))
 	if v == nil {
@@ -45,28 +47,49 @@ func (t *Tx) Trip(id string) (*checkin.Trip, error) {
 	if err := json.Unmarshal(v, &tr); err != nil {
 		return nil, fmt.Errorf("reading trip: %w", err)
 	}
+	if lv := t.tx.Bucket(bucketLadder).Get([]byte(id)); lv != nil {
+		l, err := decodeLadder(lv)
+		if err != nil {
+			return nil, err
+		}
+		ladderFields(&tr, l)
+	}
 	return &tr, nil
 }
 
-// PutTrip writes a trip and moves its due entry to its next wake-up.
+// PutTrip writes a trip — its JSON and its ladder record — and moves its
+// due entry to its next wake-up.
 func (t *Tx) PutTrip(tr *checkin.Trip) error {
-	due := t.tx.Bucket(bucketDue)
-	if !tr.Wake.IsZero() {
-		if err := due.Delete(dueKey(tr.Wake, tr.ID)); err != nil {
-			return fmt.Errorf("moving due entry: %w", err)
-		}
-	}
-	tr.Wake = tr.NextWake()
-	if !tr.Wake.IsZero() {
-		if err := due.Put(dueKey(tr.Wake, tr.ID), []byte(tr.WakeKind())); err != nil {
-			return fmt.Errorf("writing due entry: %w", err)
-		}
+	if err := t.moveDue(tr); err != nil {
+		return err
 	}
 	v, err := json.Marshal(tr)
 	if err != nil {
 		return fmt.Errorf("writing trip: %w", err)
 	}
+	if err := t.tx.Bucket(bucketLadder).Put([]byte(tr.ID), encodeLadder(tr)); err != nil {
+		return fmt.Errorf("writing trip state: %w", err)
+	}
 	return t.tx.Bucket(bucketTrips).Put([]byte(tr.ID), v)
+}
+
+// moveDue moves a trip's due entry from Wake to its next wake-up, and
+// records that in Wake.
+func (t *Tx) moveDue(tr *checkin.Trip) error {
+	due := t.tx.Bucket(bucketDue)
+	next := tr.NextWake()
+	if !tr.Wake.IsZero() && !tr.Wake.Equal(next) {
+		if err := due.Delete(dueKey(tr.Wake, tr.ID)); err != nil {
+			return fmt.Errorf("moving due entry: %w", err)
+		}
+	}
+	tr.Wake = next
+	if !tr.Wake.IsZero() {
+		if err := due.Put(dueKey(tr.Wake, tr.ID), []byte(tr.WakeKind())); err != nil {
+			return fmt.Errorf("writing due entry: %w", err)
+		}
+	}
+	return nil
 }
 
 // DeleteTrip deletes a trip, its due entry and its open invites. The chat
@@ -92,6 +115,9 @@ func (t *Tx) DeleteTrip(id string) error {
 		if err := t.tx.Bucket(bucketInvites).Delete(k); err != nil {
 			return fmt.Errorf("deleting trip: %w", err)
 		}
+	}
+	if err := t.tx.Bucket(bucketLadder).Delete([]byte(id)); err != nil {
+		return fmt.Errorf("deleting trip: %w", err)
 	}
 	return t.tx.Bucket(bucketTrips).Delete([]byte(id))
 }
