@@ -83,15 +83,24 @@ func parseCommand(text string) (name, arg string) {
 // number reads a typed button number in any script's digits ("2", "２",
 // "๒", "၂").
 func number(text string) (int, bool) {
-	var b strings.Builder
 	for _, r := range text {
 		if !unicode.IsDigit(r) {
 			return 0, false
 		}
-		b.WriteRune(rune('0' + digitValue(r)))
 	}
-	n, err := strconv.Atoi(b.String())
+	n, err := strconv.Atoi(foldDigits(text))
 	return n, err == nil
+}
+
+// foldDigits writes every decimal digit of any script as its ASCII digit,
+// so that what a Burmese, Thai or Chinese keyboard typed reads as a number.
+func foldDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r > unicode.MaxASCII && unicode.IsDigit(r) {
+			return rune('0' + digitValue(r))
+		}
+		return r
+	}, s)
 }
 
 // digitValue returns the value of a decimal digit of any script: Unicode

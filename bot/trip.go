@@ -329,7 +329,8 @@ func (b *tripBook) validGrace(t *Turn, text string) (string, bool, string) {
 }
 
 func validTimes(_ *Turn, text string) (string, bool, string) {
-	ts, err := checkin.ParseTimes(text)
+	// "၀၈:၀၀" or "０８：００" from a Burmese or Chinese keyboard reads as 08:00.
+	ts, err := checkin.ParseTimes(strings.ReplaceAll(foldDigits(text), "：", ":"))
 	if err != nil || len(ts) > 12 {
 		return "", false, "trip.bad.times"
 	}
