@@ -2,6 +2,7 @@ package bot
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,7 +90,27 @@ func (t *Turn) pickLanguage() error {
 		rows[len(rows)-1] = append(rows[len(rows)-1], Button{Label: l.Endonym, Data: "l." + l.Tag})
 	}
 	t.S.clearFlow()
-	t.Ask("language.pick", nil, rows)
+	if t.S.lang() != "" {
+		t.Ask("language.pick", nil, rows)
+		return nil
+	}
+	// Nothing tells which language the person reads yet: ask in every one,
+	// so that nobody has to understand English to find their own.
+	var lines []string
+	for _, l := range t.T.Languages() {
+		line := t.TextIn(l.Tag, "language.pick", nil)
+		if !slices.Contains(lines, line) {
+			lines = append(lines, line)
+		}
+	}
+	t.SayRaw("language.pick", strings.Join(lines, "\n"))
+	t.S.Prompt = t.S.Prompt[:0]
+	for _, row := range rows {
+		for _, b := range row {
+			t.S.Prompt = append(t.S.Prompt, b.Data)
+		}
+	}
+	t.send(rows)
 	return nil
 }
 

@@ -336,6 +336,13 @@ func TestLanguageChoice(t *testing.T) {
 	if got := ids(msgs); !strings.Contains(got, "language.pick") {
 		t.Fatalf("first contact without a hint: got %s, want the language picker", got)
 	}
+	// Nobody has to read English to find their language: the prompt is in
+	// every language.
+	for _, want := range []string{"Choose your language", "请选择语言", "เลือกภาษา"} {
+		if !strings.Contains(msgs[0].Text, want) {
+			t.Errorf("the first picker lacks %q:\n%s", want, msgs[0].Text)
+		}
+	}
 	msgs = c.pressLabel("简体中文")
 	if len(msgs) == 0 || !strings.Contains(msgs[0].Text, "中文") {
 		t.Fatalf("after choosing Chinese: %s", rendered(msgs))
