@@ -21,15 +21,11 @@ var update = flag.Bool("update", false, "rewrite golden transcripts")
 // loadAssets loads the real, embedded content and translations.
 func loadAssets(t testing.TB) bot.Assets {
 	t.Helper()
-	cat, err := locales.Load(locales.Files, nil)
+	a, err := bot.LoadAssets(content.Files, locales.Files, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := content.Load(content.Files, content.Checker{Message: func(id string) bool { return cat.Defined(locales.Source, id) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bot.Assets{Content: c, Text: cat}
+	return a
 }
 
 func newEngine(t testing.TB) (*bot.Engine, *boltstore.DB) {

@@ -34,17 +34,7 @@ func TestSafeHTML(t *testing.T) {
 }
 
 func loader(t *testing.T) func() (bot.Assets, error) {
-	return func() (bot.Assets, error) {
-		cat, err := locales.Load(locales.Files, nil)
-		if err != nil {
-			return bot.Assets{}, err
-		}
-		c, err := content.Load(content.Files, content.Checker{Message: func(id string) bool { return cat.Defined(locales.Source, id) }})
-		if err != nil {
-			return bot.Assets{}, err
-		}
-		return bot.Assets{Content: c, Text: cat}, nil
-	}
+	return func() (bot.Assets, error) { return bot.LoadAssets(content.Files, locales.Files, nil) }
 }
 
 // The API without a browser: /start gives the picker with its IDs and

@@ -13,7 +13,6 @@ import (
 	"github.com/homeward-ngo/homeward/bot"
 	"github.com/homeward-ngo/homeward/bot/boltstore"
 	"github.com/homeward-ngo/homeward/bot/console"
-	"github.com/homeward-ngo/homeward/bot/offer"
 	"github.com/homeward-ngo/homeward/content"
 	"github.com/homeward-ngo/homeward/locales"
 )
@@ -52,22 +51,7 @@ func loadAssets(src sources, log *slog.Logger) (bot.Assets, error) {
 	if err != nil {
 		return bot.Assets{}, err
 	}
-	cat, err := locales.Load(lfs, log)
-	if err != nil {
-		return bot.Assets{}, err
-	}
-	c, err := content.Load(cfs, content.Checker{Message: func(id string) bool { return cat.Defined(locales.Source, id) }})
-	if err != nil {
-		return bot.Assets{}, err
-	}
-	if err := bot.CheckContent(c); err != nil {
-		return bot.Assets{}, err
-	}
-	r, err := offer.NewReader(c)
-	if err != nil {
-		return bot.Assets{}, fmt.Errorf("content/patterns: %w", err)
-	}
-	return bot.Assets{Content: c, Text: cat, Reader: r}, nil
+	return bot.LoadAssets(cfs, lfs, log)
 }
 
 // newLogger writes JSON lines to w at the level HOMEWARD_LOG_LEVEL names.
