@@ -325,6 +325,11 @@ func (t *Turn) readOffer(text string) error {
 		t.Say("offer.read.none", nil)
 	} else {
 		t.SayRaw("offer.read.found", t.Text("offer.read.found", map[string]any{"Count": shown})+b.String())
+		// Say it at once when the text alone is high risk: the questions
+		// that follow (where the job is, whose embassy) serve the contacts.
+		if offer.GradeFound(t.C, found).Risk == offer.High {
+			t.Say("offer.result.high", nil)
+		}
 	}
 	return t.StartFlow("offer", true)
 }

@@ -31,7 +31,8 @@ func checkPasted(t *testing.T, text string) (asked int, all []bot.Message, s *bo
 	all = append(all, c.say(text)...)
 	for range 60 {
 		if slices.ContainsFunc(all, func(m bot.Message) bool {
-			return slices.ContainsFunc(m.IDs, func(id string) bool { return strings.HasPrefix(id, "offer.result.") })
+			// The graded result ends with the next steps ("offer.next.<risk>").
+			return slices.ContainsFunc(m.IDs, func(id string) bool { return strings.HasPrefix(id, "offer.next.") })
 		}) {
 			return asked, all, session(t, db, c.id)
 		}
@@ -75,6 +76,12 @@ func TestPastedOfferSkipsAnsweredQuestions(t *testing.T) {
 	first := msgs[0]
 	if !slices.Contains(first.IDs, "offer.read.found") {
 		t.Fatalf("first reply to the lure: %v, want offer.read.found", first.IDs)
+	}
+	if !slices.Contains(first.IDs, "offer.result.high") {
+		t.Errorf("a lure that is high risk from its text alone must say so before the questions: %v", first.IDs)
+	}
+	if slices.Contains(plainMsgs[0].IDs, "offer.result.high") {
+		t.Errorf("plain text was called high risk before the questions")
 	}
 	for _, snippet := range []string{"美索", "妙瓦底", "护照交给公司"} {
 		if !strings.Contains(first.Text, snippet) {
