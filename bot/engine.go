@@ -191,7 +191,7 @@ func (e *Engine) Handle(ctx context.Context, u Update) (Outcome, error) {
 		} else if err != nil {
 			return err
 		}
-		t := &Turn{e: e, Tx: tx, S: s, U: u, Now: u.At, C: a.Content, T: a.Text, reader: a.Reader}
+		t := e.newTurn(tx, s, u, a)
 		if err := t.handle(); err != nil {
 			return err
 		}
@@ -261,7 +261,7 @@ func (e *Engine) Undeliverable(ctx context.Context, m Message, reason string) er
 			return err
 		}
 		now := time.Now().UTC()
-		t := &Turn{e: e, Tx: tx, S: s, U: Update{Chat: m.Chat, At: now}, Now: now, C: a.Content, T: a.Text}
+		t := e.newTurn(tx, s, Update{Chat: m.Chat, At: now}, a)
 		for _, h := range e.undeliverable {
 			if err := h(t, m, reason); err != nil {
 				return err

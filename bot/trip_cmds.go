@@ -606,7 +606,7 @@ func (b *tripBook) forget(ft *Turn) (err error) {
 	}
 	// /forget discards what the turn queued; notices to others are queued
 	// through a turn of their own.
-	t := &Turn{e: ft.e, Tx: ft.Tx, S: &Session{}, U: ft.U, Now: ft.Now, C: ft.C, T: ft.T}
+	t := ft.with(&Session{})
 	defer func() {
 		if err == nil {
 			err = t.flush()

@@ -34,7 +34,7 @@ func (b *tripBook) viewFor(t *Turn, tr *checkin.Trip, chat string) *view {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &view{Turn: &Turn{e: t.e, Tx: t.Tx, S: s, U: t.U, Now: t.Now, C: t.C, T: t.T}, tr: tr, loc: loc}
+	return &view{Turn: t.with(s), tr: tr, loc: loc}
 }
 
 func (v *view) say(id string, data map[string]any) {

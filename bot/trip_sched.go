@@ -196,7 +196,7 @@ func (s *TripScheduler) Tick(ctx context.Context, now time.Time) (int, error) {
 			return err
 		}
 		n = len(due)
-		t := &Turn{e: s.e, Tx: tx, S: &Session{}, U: Update{At: now}, Now: now, C: a.Content, T: a.Text}
+		t := s.e.newTurn(tx, &Session{}, Update{At: now}, a)
 		for _, d := range due {
 			deadline, err := s.advance(t, d)
 			if err != nil {

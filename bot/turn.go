@@ -31,6 +31,17 @@ type Turn struct {
 	forgotten bool // the session was deleted by /forget: do not write it back
 }
 
+// newTurn starts the handling of u for session s in tx, with the assets a.
+func (e *Engine) newTurn(tx Tx, s *Session, u Update, a *Assets) *Turn {
+	return &Turn{e: e, Tx: tx, S: s, U: u, Now: u.At, C: a.Content, T: a.Text, reader: a.Reader}
+}
+
+// with returns a Turn in the same transaction that speaks to another
+// session: a guardian's, to render a message in their language.
+func (t *Turn) with(s *Session) *Turn {
+	return &Turn{e: t.e, Tx: t.Tx, S: s, U: t.U, Now: t.Now, C: t.C, T: t.T, reader: t.reader}
+}
+
 // HTML marks a template value that is already safe HTML (built from rendered
 // messages); every other string value is escaped before rendering.
 type HTML string
