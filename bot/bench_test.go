@@ -35,7 +35,7 @@ const rawValueSize = 1500
 func BenchmarkHandle(b *testing.B) {
 	for _, chats := range []int{1, 64} {
 		b.Run(fmt.Sprintf("engine/chats=%d", chats), func(b *testing.B) {
-			e, db := newEngine(b)
+			e, _ := newEngine(b)
 			ctx := context.Background()
 			for c := 0; c < chats; c++ {
 				if _, err := e.Handle(ctx, bot.Update{Chat: fmt.Sprintf("tg:%d", c), Hint: "en", Text: "/start"}); err != nil {
@@ -43,31 +43,11 @@ func BenchmarkHandle(b *testing.B) {
 				}
 			}
 			var next atomic.Int64
-			b.ResetTimer()
-			var wg sync.WaitGroup
-			per := b.N / chats
-			for c := 0; c < chats; c++ {
-				n := per
-				if c == 0 {
-					n += b.N % chats
-				}
-				wg.Add(1)
-				go func(chat string, n int) {
-					defer wg.Done()
-					for i := 0; i < n; i++ {
-						id := next.Add(1)
-						u := bot.Update{ID: fmt.Sprintf("tg:u:%d", id), Chat: chat, Text: offerSteps[i%len(offerSteps)]}
-						if _, err := e.Handle(ctx, u); err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				}(fmt.Sprintf("tg:%d", c), n)
-			}
-			wg.Wait()
-			b.StopTimer()
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "updates/s")
-			_ = db
+			spread(b, chats, func(worker, i int) error {
+				u := bot.Update{ID: fmt.Sprintf("tg:u:%d", next.Add(1)), Chat: fmt.Sprintf("tg:%d", worker), Text: offerSteps[i%len(offerSteps)]}
+				_, err := e.Handle(ctx, u)
+				return err
+			})
 		})
 		b.Run(fmt.Sprintf("raw-bbolt-put/writers=%d", chats), func(b *testing.B) {
 			_, db := newEngine(b)
@@ -77,30 +57,37 @@ func BenchmarkHandle(b *testing.B) {
 			}
 			value := make([]byte, rawValueSize)
 			var next atomic.Uint64
-			b.ResetTimer()
-			var wg sync.WaitGroup
-			per := b.N / chats
-			for c := 0; c < chats; c++ {
-				n := per
-				if c == 0 {
-					n += b.N % chats
-				}
-				wg.Add(1)
-				go func(n int) {
-					defer wg.Done()
-					for i := 0; i < n; i++ {
-						k := make([]byte, 16)
-						binary.BigEndian.PutUint64(k, next.Add(1))
-						if err := raw.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("bench")).Put(k, value) }); err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				}(n)
-			}
-			wg.Wait()
-			b.StopTimer()
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "updates/s")
+			spread(b, chats, func(_, _ int) error {
+				k := make([]byte, 16)
+				binary.BigEndian.PutUint64(k, next.Add(1))
+				return raw.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("bench")).Put(k, value) })
+			})
 		})
 	}
+}
+
+// spread runs b.N calls of op over workers goroutines (worker w makes its
+// calls i = 0, 1, … in order) and reports updates/s.
+func spread(b *testing.B, workers int, op func(worker, i int) error) {
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		n := b.N / workers
+		if w == 0 {
+			n += b.N % workers
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < n; i++ {
+				if err := op(w, i); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "updates/s")
 }
