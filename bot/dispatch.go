@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/homeward-ngo/homeward/bot/textkey"
 	"github.com/homeward-ngo/homeward/content"
 )
 
@@ -240,7 +241,9 @@ func (t *Turn) pending(text string) (done bool, err error) {
 	p := t.S.Pending
 	t.S.Pending = ""
 	if p == "forget" {
-		if strings.EqualFold(text, t.Text("forget.word", nil)) || strings.EqualFold(text, "FORGET") {
+		// Compared as matching keys: "xoa", "XÓA" and a decomposed "XÓA" are
+		// the same word to the person typing it on a phone.
+		if k := textkey.Key(text); k == textkey.Key(t.Text("forget.word", nil)) || k == "forget" {
 			return true, t.forgetAll()
 		}
 		t.Say("forget.kept", nil)

@@ -431,3 +431,17 @@ func session(t testing.TB, db bot.Store, chat string) *bot.Session {
 	}
 	return s
 }
+
+// The typed confirmation of /forget is read as a matching key: without
+// accents, in any case, decomposed or not.
+func TestForgetByTypedWord(t *testing.T) {
+	for _, typed := range []string{"xoa", "XÓA", "Xo\u0301a", "forget"} {
+		e, db := newEngine(t)
+		c := newChat(t, e, db, "tg:fw", "vi")
+		c.say("/start")
+		c.say("/forget")
+		if got := ids(c.say(typed)); !strings.Contains(got, "forget.done") {
+			t.Errorf("typing %q after /forget in Vietnamese: %s", typed, got)
+		}
+	}
+}
