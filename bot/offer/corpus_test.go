@@ -89,6 +89,7 @@ type quality struct {
 	scam, legit, amb map[string]*tally
 	perFlag          map[string]*flagCounts
 	missed, falseHi  []string
+	diffs            []string // per offer: grade, flags missed and flags extra
 }
 
 // measure reads and grades every offer.
@@ -122,8 +123,15 @@ func measure(c *content.Content, r *offer.Reader, offers []corpusOffer) quality 
 		if o.label == "legit" && a.Risk == offer.High {
 			q.falseHi = append(q.falseHi, fmt.Sprintf("%s (%s)", o.file, strings.Join(got, ",")))
 		}
+		var miss, extra []string
 		for _, id := range c.Indicators {
 			want, have := slices.Contains(o.flags, id.ID), slices.Contains(got, id.ID)
+			switch {
+			case want && !have:
+				miss = append(miss, id.ID)
+			case have && !want:
+				extra = append(extra, id.ID)
+			}
 			if !want && !have {
 				continue
 			}
@@ -144,6 +152,8 @@ func measure(c *content.Content, r *offer.Reader, offers []corpusOffer) quality 
 				k.legit++
 			}
 		}
+		q.diffs = append(q.diffs, fmt.Sprintf("%s: %s; missed [%s]; extra [%s]", o.file, a.Risk,
+			strings.Join(miss, " "), strings.Join(extra, " ")))
 	}
 	return q
 }
@@ -180,6 +190,15 @@ func (q quality) log(t *testing.T, c *content.Content, files bool) {
 	}
 	if files && len(q.falseHi) > 0 {
 		t.Logf("legitimate offers graded high: %s", strings.Join(q.falseHi, "; "))
+	}
+	// HOMEWARD_OFFER_DIFF=all (or a language code) logs every offer's grade
+	// and its flags missed and extra against the labels.
+	if lang := os.Getenv("HOMEWARD_OFFER_DIFF"); files && lang != "" {
+		for _, d := range q.diffs {
+			if lang == "all" || strings.HasPrefix(d, lang+"-") {
+				t.Log(d)
+			}
+		}
 	}
 	t.Logf("%-12s %4s %4s %4s %9s %7s %6s", "indicator", "tp", "fp", "fn", "precision", "recall", "legit")
 	for _, ind := range c.Indicators {
@@ -239,22 +258,6 @@ var corpusFloors = floors{
 	langLegitHigh:  20.0, // 4–6 legitimate offers a language
 }
 
-// TestCorpusQuality measures the reader and the grade on the labelled
-// corpus, which the patterns were not written from: recall on scam-pattern
-// offers (graded high; and high or medium), the share of legitimate offers
-// graded high, per language and overall, and each indicator's precision and
-// recall against the corpus labels (logged only).
-func TestCorpusQuality(t *testing.T) {
-	c := loadContent(t)
-	r, err := offer.NewReader(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := measure(c, r, loadCorpus(t, "testdata/corpus"))
-	q.log(t, c, true)
-	q.check(t, corpusFloors)
-}
-
 func orZero(t *tally) *tally {
 	if t == nil {
 		return &tally{}
@@ -291,17 +294,75 @@ var holdoutFloors = floors{
 	langLegitHigh: 40.0, // 2–4 legitimate offers a language
 }
 
-// TestHoldoutQuality measures the reader and the grade on the held-out set
-// with the same figures as TestCorpusQuality, per language and overall. It
-// logs no file names and no offer text: those stay unseen by whoever
-// writes the patterns, so that the set stays a fair test.
-func TestHoldoutQuality(t *testing.T) {
+// A labelledSet is one directory of labelled offers and the least it must
+// measure.
+type labelledSet struct {
+	dir    string
+	floors floors
+}
+
+// devSets are the development data: whoever writes the patterns reads them,
+// with the files graded wrongly and (HOMEWARD_OFFER_DIFF) every offer's
+// flags. heldOutSets are never read by whoever writes the patterns; their
+// tests log figures only, and their figures are the honest estimate of how
+// the reader does on offers nobody tuned it to.
+var (
+	devSets     = []labelledSet{{"testdata/corpus", corpusFloors}, {"testdata/dev", devFloors}}
+	heldOutSets = []labelledSet{{"testdata/holdout", holdoutFloors}, {"testdata/holdout2", holdout2Floors}}
+)
+
+// TestDevQuality measures the reader and the grade on the development sets:
+// recall on scam-pattern offers (graded high; and high or medium), the share
+// of legitimate offers graded high, per language and overall, and each
+// indicator's precision and recall against the labels (logged only).
+func TestDevQuality(t *testing.T) {
+	c, r := loadReader(t)
+	for _, set := range devSets {
+		t.Run(filepath.Base(set.dir), func(t *testing.T) {
+			q := measure(c, r, loadCorpus(t, set.dir))
+			q.log(t, c, true)
+			q.check(t, set.floors)
+		})
+	}
+}
+
+// TestHeldOutQuality measures the held-out sets with the same figures, each
+// and together (the figure issue 3 sets its goal on). It logs no file names
+// and no offer text.
+func TestHeldOutQuality(t *testing.T) {
+	c, r := loadReader(t)
+	var all []corpusOffer
+	for _, set := range heldOutSets {
+		offers := loadCorpus(t, set.dir)
+		all = append(all, offers...)
+		t.Run(filepath.Base(set.dir), func(t *testing.T) {
+			q := measure(c, r, offers)
+			q.log(t, c, false)
+			q.check(t, set.floors)
+		})
+	}
+	t.Run("together", func(t *testing.T) {
+		q := measure(c, r, all)
+		q.log(t, c, false)
+		q.check(t, heldOutFloors)
+	})
+}
+
+func loadReader(t *testing.T) (*content.Content, *offer.Reader) {
+	t.Helper()
 	c := loadContent(t)
 	r, err := offer.NewReader(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := measure(c, r, loadCorpus(t, "testdata/holdout"))
-	q.log(t, c, false)
-	q.check(t, holdoutFloors)
+	return c, r
 }
+
+// Provisional: set from the first measurement of testdata/dev.
+var devFloors = floors{legitHigh: 100, langLegitHigh: 100}
+
+// Provisional: set from the first measurement of testdata/holdout2.
+var holdout2Floors = floors{legitHigh: 100, langLegitHigh: 100}
+
+// Provisional: set from the first measurement of the held-out sets together.
+var heldOutFloors = floors{legitHigh: 100, langLegitHigh: 100}
