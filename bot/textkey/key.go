@@ -32,6 +32,8 @@ import (
 //     Burmese or Khmer letters are kept: there they are vowels and tones.
 //  8. Every run of white space becomes one space; leading and trailing space
 //     is dropped.
+//  9. Apostrophe look-alikes (’ ‘ ‛ ʼ ′) become ASCII ': phones put ’ in
+//     "don’t" by default, and phrases are written with '.
 //
 // Burmese text that [IsZawgyi] flags is first put through steps 1–8, then
 // converted to Unicode with [ZawgyiToUnicode], then put through them again.
@@ -205,6 +207,12 @@ func (t *classTable) foldRunes(s []byte) string {
 		r, n := utf8.DecodeRune(s[i:])
 		i += n
 		orig := r
+		if isApostrophe(r) {
+			w.ascii('\'')
+			latin = false
+			prev = orig
+			continue
+		}
 		switch t.class(r) {
 		case cIgnorable: // only if NFKC made one; nfkc dropped the rest
 			continue
@@ -246,6 +254,16 @@ func (t *classTable) foldRunes(s []byte) string {
 		prev = orig
 	}
 	return string(w.b)
+}
+
+// isApostrophe reports whether r is typed for an apostrophe: the
+// typographic single quotes, the modifier letter and the prime.
+func isApostrophe(r rune) bool {
+	switch r {
+	case '\u2018', '\u2019', '\u201B', '\u02BC', '\u2032':
+		return true
+	}
+	return false
 }
 
 // keyWriter writes a key: one space for every run of white space, none at
