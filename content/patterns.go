@@ -39,11 +39,46 @@ type PatternSet struct {
 // occurs in its sentence. Unless lists phrases whose presence anywhere in the
 // text means the indicator is not raised from the text at all (a company
 // website against "reached only through a chat app").
+//
+// Near lists rules for words that say the flag only together, with other
+// words between them: "护照 + 交给|交由 + 司机|接机" is found when 护照, one
+// of 交给 or 交由, and one of 司机 or 接机 all occur in one sentence, in any
+// order, within NearSpan runes of each other. Parts are split at "+" and
+// their alternatives at "|"; each alternative follows the rules of a phrase.
+// Not and Unless apply to Near rules as to phrases.
 type IndicatorWords struct {
 	ID      string   `toml:"id"`
 	Phrases []string `toml:"phrases"`
 	Not     []string `toml:"not"`
 	Unless  []string `toml:"unless"`
+	Near    []string `toml:"near"`
+
+	// NearRules is Near parsed: rule, part, alternative.
+	NearRules [][][]string `toml:"-"`
+}
+
+// NearSpan is how many runes of the normalised text a Near rule's words may
+// span, from the start of the first to the end of the last: about a
+// sentence of a chat message, so that two words far apart in a long post
+// without punctuation do not count as said together.
+const NearSpan = 80
+
+// NearParts is the most parts a Near rule may have.
+const NearParts = 4
+
+// parseNear splits a Near rule into parts and alternatives.
+func parseNear(rule string) [][]string {
+	var parts [][]string
+	for _, part := range strings.Split(rule, "+") {
+		var alts []string
+		for _, a := range strings.Split(part, "|") {
+			if a = strings.TrimSpace(a); a != "" {
+				alts = append(alts, a)
+			}
+		}
+		parts = append(parts, alts)
+	}
+	return parts
 }
 
 // PayShape is a regular expression for an amount of pay, matched on the
@@ -113,8 +148,32 @@ func loadPatterns(fsys fs.FS, c *Content, bad func(file, key, format string, a .
 				bad(name, key, "duplicate indicator: put all its phrases in one table")
 			}
 			seen[iw.ID] = true
-			if len(iw.Phrases) == 0 {
-				bad(name, key, "phrases are required")
+			if len(iw.Phrases) == 0 && len(iw.Near) == 0 {
+				bad(name, key, "phrases or near rules are required")
+			}
+			for j, rule := range iw.Near {
+				parts := parseNear(rule)
+				if len(parts) < 2 || len(parts) > NearParts {
+					bad(name, fmt.Sprintf("%s.near[%d]", key, j), "rule %q needs 2 to %d parts joined by +", rule, NearParts)
+					continue
+				}
+				ok := true
+				for _, alts := range parts {
+					if len(alts) == 0 {
+						bad(name, fmt.Sprintf("%s.near[%d]", key, j), "rule %q has an empty part", rule)
+						ok = false
+						break
+					}
+					for _, a := range alts {
+						if len([]rune(strings.TrimSuffix(a, "*"))) < 2 {
+							bad(name, fmt.Sprintf("%s.near[%d]", key, j), "word %q of rule %q is too short to mean anything", a, rule)
+							ok = false
+						}
+					}
+				}
+				if ok {
+					ps.Indicators[i].NearRules = append(ps.Indicators[i].NearRules, parts)
+				}
 			}
 			for field, list := range map[string][]string{"phrases": iw.Phrases, "not": iw.Not, "unless": iw.Unless} {
 				for j, p := range list {

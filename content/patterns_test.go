@@ -50,6 +50,9 @@ phrases = ["x"]
 [[indicator]]
 id = "fee"
 phrases = []
+[[indicator]]
+id = "debt"
+near = ["only one part", "a + b|cc", "aa + + bb"]
 [units]
 k = 0
 [[pay]]
@@ -74,7 +77,10 @@ min = 0
 		`patterns/xx.toml: lang: error: lang "yy" must be the language tag of the file name "xx"`,
 		`indicator nope: error: unknown indicator "nope"`,
 		`indicator nope.phrases[0]: error: phrase "x" is too short`,
-		`indicator fee: error: phrases are required`,
+		`indicator fee: error: phrases or near rules are required`,
+		`indicator debt.near[0]: error: rule "only one part" needs 2 to 4 parts joined by +`,
+		`indicator debt.near[1]: error: word "a" of rule "a + b|cc" is too short`,
+		`indicator debt.near[2]: error: rule "aa + + bb" has an empty part`,
 		`units: error: unit "k" must be a word with a multiplier above 0`,
 		`pay[0].re: error: error parsing regexp`,
 		`pay[1].re: error: the shape needs {n}`,

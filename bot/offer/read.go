@@ -59,15 +59,19 @@ func isSentenceEnd(r rune) bool {
 //     of every language at once: lures mix languages, so no set is skipped.
 //     A match must start and end at a word edge in Latin script, and not
 //     inside a syllable in Thai, Lao, Khmer or Burmese.
-//  4. A phrase's hit is dropped when a "not" phrase of the same indicator is
-//     in the same sentence ("no fees"), and every hit of an indicator is
-//     dropped when one of its "unless" phrases is anywhere in the text.
-//  5. Pay shapes are tried only around numbers, and raise high_pay only
+//  4. A "near" rule is found where one word of each of its parts occurs in
+//     one sentence within content.NearSpan runes ("护照 … 交给 … 司机").
+//  5. A phrase's or rule's hit is dropped when a "not" phrase of the same
+//     indicator is in the same sentence ("no fees"), and every hit of an
+//     indicator is dropped when one of its "unless" phrases is anywhere in
+//     the text.
+//  6. Pay shapes are tried only around numbers, and raise high_pay only
 //     when abused_role or no_skills was found too (content.PayIndicator).
 type Reader struct {
 	c        *content.Content
 	m        *matcher
 	pats     []pattern
+	rules    []nearRule
 	payRE    *payMatcher // nil without pay shapes
 	payInd   int         // index of content.PayIndicator, or -1
 	payCtx   []int
@@ -81,12 +85,22 @@ const (
 	kindHit patternKind = iota
 	kindNot
 	kindUnless
+	kindNear // one word of a part of a near rule
 )
+
+// nearRule is one near rule of content: the indicator it suggests and how
+// many parts must be found together.
+type nearRule struct {
+	ind   int
+	parts int
+}
 
 // pattern is one phrase in the automaton.
 type pattern struct {
 	ind    int // index into content.Indicators
 	kind   patternKind
+	rule   int32 // kindNear: index into Reader.rules
+	part   uint8 // kindNear: which part of the rule
 	wordLo bool // the phrase starts with a Latin letter or digit: a word must start there
 	wordHi bool // the phrase ends with one: a word must end there (unless prefix)
 }
@@ -122,24 +136,34 @@ func NewReader(c *content.Content) (*Reader, error) {
 				probs = append(probs, fmt.Sprintf("%s: indicator %s: unknown indicator", ps.File, iw.ID))
 				continue
 			}
+			add := func(p string, pat pattern) {
+				p = strings.TrimSpace(p)
+				prefix := strings.HasSuffix(p, "*")
+				k := textkey.Key(strings.TrimSuffix(p, "*"))
+				if k == "" {
+					probs = append(probs, fmt.Sprintf("%s: indicator %s: phrase %q is empty once normalised", ps.File, iw.ID, p))
+					return
+				}
+				first, _ := utf8.DecodeRuneInString(k)
+				last, _ := utf8.DecodeLastRuneInString(k)
+				pat.ind = ind
+				pat.wordLo = isWordRune(first)
+				pat.wordHi = isWordRune(last) && !prefix
+				keys = append(keys, k)
+				r.pats = append(r.pats, pat)
+			}
 			for kind, list := range [][]string{iw.Phrases, iw.Not, iw.Unless} {
 				for _, p := range list {
-					p = strings.TrimSpace(p)
-					prefix := strings.HasSuffix(p, "*")
-					k := textkey.Key(strings.TrimSuffix(p, "*"))
-					if k == "" {
-						probs = append(probs, fmt.Sprintf("%s: indicator %s: phrase %q is empty once normalised", ps.File, iw.ID, p))
-						continue
+					add(p, pattern{kind: patternKind(kind)})
+				}
+			}
+			for _, parts := range iw.NearRules {
+				rule := int32(len(r.rules))
+				r.rules = append(r.rules, nearRule{ind: ind, parts: len(parts)})
+				for pi, alts := range parts {
+					for _, a := range alts {
+						add(a, pattern{kind: kindNear, rule: rule, part: uint8(pi)})
 					}
-					first, _ := utf8.DecodeRuneInString(k)
-					last, _ := utf8.DecodeLastRuneInString(k)
-					keys = append(keys, k)
-					r.pats = append(r.pats, pattern{
-						ind:    ind,
-						kind:   patternKind(kind),
-						wordLo: isWordRune(first),
-						wordHi: isWordRune(last) && !prefix,
-					})
 				}
 			}
 		}
@@ -238,7 +262,7 @@ type hit struct {
 // the earliest).
 func (r *Reader) read(text string, best []*Found) {
 	d := newDoc(text)
-	var hits []hit
+	var hits, near []hit
 	notIn := map[[2]int]bool{} // (indicator, sentence) negated
 	unless := make([]bool, r.nInd)
 	r.m.scan(d.key, func(id int32, start, end int) {
@@ -251,17 +275,22 @@ func (r *Reader) read(text string, best []*Found) {
 			notIn[[2]int{p.ind, d.sentence(start)}] = true
 		case kindUnless:
 			unless[p.ind] = true
+		case kindNear:
+			near = append(near, hit{id, start, end})
 		default:
 			hits = append(hits, hit{id, start, end})
 		}
 	})
+	if len(near) > 0 {
+		hits = append(hits, r.nearHits(d, near)...)
+	}
 	found := make([]bool, r.nInd)
 	for i := range best {
 		found[i] = best[i] != nil
 	}
 	for _, h := range hits {
 		p := &r.pats[h.pat]
-		if unless[p.ind] || notIn[[2]int{p.ind, d.sentence(h.start)}] || found[p.ind] {
+		if unless[p.ind] || notIn[[2]int{p.ind, d.sentence(h.start)}] || notIn[[2]int{p.ind, d.sentence(h.end - 1)}] || found[p.ind] {
 			continue
 		}
 		found[p.ind] = true
@@ -280,6 +309,50 @@ func (r *Reader) read(text string, best []*Found) {
 	if start, end, ok := r.findPay(d); ok && !notIn[[2]int{r.payInd, d.sentence(start)}] {
 		best[r.payInd] = &Found{ID: content.PayIndicator, Snippet: d.snippet(start, end), Weak: true}
 	}
+}
+
+// nearHits returns, for every near rule whose parts are all found in one
+// sentence within content.NearSpan runes, one hit spanning them (its pat is
+// that of the first word). near is in the order the matcher reported it.
+func (r *Reader) nearHits(d *doc, near []hit) []hit {
+	sort.SliceStable(near, func(i, j int) bool {
+		a, b := &r.pats[near[i].pat], &r.pats[near[j].pat]
+		if a.rule != b.rule {
+			return a.rule < b.rule
+		}
+		return near[i].start < near[j].start
+	})
+	var out []hit
+	for lo := 0; lo < len(near); {
+		rule := r.pats[near[lo].pat].rule
+		hi := lo
+		for hi < len(near) && r.pats[near[hi].pat].rule == rule {
+			hi++
+		}
+		want := uint32(1)<<r.rules[rule].parts - 1
+		// Windows from each word: the first that holds every part, within
+		// one sentence and NearSpan runes, is the rule's hit.
+	rule:
+		for i := lo; i < hi; i++ {
+			sent := d.sentence(near[i].start)
+			var have uint32
+			end := near[i].end
+			for j := i; j < hi; j++ {
+				h := near[j]
+				if d.sentence(h.start) != sent || utf8.RuneCountInString(d.key[near[i].start:max(end, h.end)]) > content.NearSpan {
+					break
+				}
+				have |= 1 << r.pats[h.pat].part
+				end = max(end, h.end)
+				if have == want {
+					out = append(out, hit{near[i].pat, near[i].start, end})
+					break rule
+				}
+			}
+		}
+		lo = hi
+	}
+	return out
 }
 
 // doc is a text with its key and the way back from the key to the text.

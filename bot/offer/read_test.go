@@ -367,3 +367,44 @@ func TestReadLureWording(t *testing.T) {
 		}
 	}
 }
+
+// TestReadNear checks near rules: every part in one sentence, in any order,
+// with other words between, within content.NearSpan runes; not across
+// sentences, not too far apart, and not where the sentence negates it.
+func TestReadNear(t *testing.T) {
+	c := &content.Content{
+		Indicators: []content.Indicator{{ID: "passport", Strength: content.Strong}},
+		Patterns: []*content.PatternSet{{Lang: "en", File: "patterns/en.toml", Indicators: []content.IndicatorWords{{
+			ID:        "passport",
+			Not:       []string{"never ask"},
+			NearRules: [][][]string{{{"passport"}, {"give", "hand"}, {"driver", "agent"}}},
+		}}}},
+	}
+	r, err := offer.NewReader(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	far := "Hand your passport and your boarding pass and the hotel voucher and the printed return ticket and everything else you brought to the driver."
+	for _, tc := range []struct {
+		text    string
+		want    bool
+		snippet string
+	}{
+		{"On arrival, hand your passport and boarding pass to our driver.", true, "hand your passport and boarding pass to our driver"},
+		{"Our DRIVER will ask you to give him the Passport.", true, "DRIVER will ask you to give him the Passport"},
+		{"Hand your passport to the counter.\nOur driver waits outside.", false, ""},
+		{"Hand your passport to the counter. Our driver waits outside.", false, ""},
+		{far, false, ""},
+		{"We never ask you to hand your passport to a driver or an agent.", false, ""},
+		{"Passport copy please. Give it to the agent tomorrow, the driver waits.", false, ""},
+	} {
+		found, _ := r.Read(tc.text)
+		if got := len(found) == 1; got != tc.want {
+			t.Errorf("%q: found %v, want %v", tc.text, found, tc.want)
+			continue
+		}
+		if tc.want && !strings.Contains(found[0].Snippet, tc.snippet) {
+			t.Errorf("%q: snippet %q lacks %q", tc.text, found[0].Snippet, tc.snippet)
+		}
+	}
+}
