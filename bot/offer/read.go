@@ -101,8 +101,8 @@ type pattern struct {
 	kind   patternKind
 	rule   int32 // kindNear: index into Reader.rules
 	part   uint8 // kindNear: which part of the rule
-	wordLo bool // the phrase starts with a Latin letter or digit: a word must start there
-	wordHi bool // the phrase ends with one: a word must end there (unless prefix)
+	wordLo bool  // the phrase starts with a Latin letter or digit: a word must start there
+	wordHi bool  // the phrase ends with one: a word must end there (unless prefix)
 }
 
 type payShape struct {
