@@ -81,8 +81,6 @@ func (s *TripScheduler) countDue(ctx context.Context) {
 
 // Run advances trips until ctx is done. It returns nil when ctx is done.
 func (s *TripScheduler) Run(ctx context.Context) error {
-	s.running.Store(true)
-	defer s.running.Store(false)
 	retry := s.Retry
 	if retry <= 0 {
 		retry = 5 * time.Second
@@ -98,6 +96,10 @@ func (s *TripScheduler) Run(ctx context.Context) error {
 		depth = t.C
 		s.countDue(ctx)
 	}
+	// Alive only once the first count is told: whoever sees the scheduler
+	// running also sees a due depth.
+	s.running.Store(true)
+	defer s.running.Store(false)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
