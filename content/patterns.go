@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // PatternSet is one language's words for finding red flags in the text of a
@@ -165,7 +166,10 @@ func loadPatterns(fsys fs.FS, c *Content, bad func(file, key, format string, a .
 						break
 					}
 					for _, a := range alts {
-						if len([]rune(strings.TrimSuffix(a, "*"))) < 2 {
+						// Beside the other parts, one Chinese character says
+						// enough (只 + 文字沟通); one letter never does.
+						w := []rune(strings.TrimSuffix(a, "*"))
+						if len(w) < 2 && (len(w) == 0 || !unicode.Is(unicode.Han, w[0])) {
 							bad(name, fmt.Sprintf("%s.near[%d]", key, j), "word %q of rule %q is too short to mean anything", a, rule)
 							ok = false
 						}

@@ -52,7 +52,7 @@ id = "fee"
 phrases = []
 [[indicator]]
 id = "debt"
-near = ["only one part", "a + b|cc", "aa + + bb"]
+near = ["only one part", "a + b|cc", "aa + + bb", "只 + 文字沟通"]
 [units]
 k = 0
 [[pay]]
@@ -89,5 +89,8 @@ min = 0
 		if !strings.Contains(text, want) {
 			t.Errorf("problems lack %q:\n%s", want, text)
 		}
+	}
+	if strings.Contains(text, "near[3]") {
+		t.Errorf("a near rule with one Chinese character is refused:\n%s", text)
 	}
 }
