@@ -416,6 +416,14 @@ func newDoc(text string) *doc {
 			end = true
 		case '.', '!', '?', ';':
 			end = i+n == len(k) || k[i+n] == ' '
+			if r == '.' && i > 0 {
+				// Thai and Lao end sentences with a space, never a dot:
+				// a dot after their letters ends an abbreviation (ตม. for
+				// immigration, กทม. for Bangkok).
+				if prev, _ := utf8.DecodeLastRuneInString(k[:i]); prev >= 0x0E00 && prev <= 0x0EFF {
+					end = false
+				}
+			}
 		}
 		i += n
 		if end && i < len(k) {

@@ -408,3 +408,25 @@ func TestReadNear(t *testing.T) {
 		}
 	}
 }
+
+// TestReadThaiAbbreviationDot checks that a dot after Thai letters (ตม. for
+// immigration) does not end the sentence a near rule or a negation looks in.
+func TestReadThaiAbbreviationDot(t *testing.T) {
+	c := &content.Content{
+		Indicators: []content.Indicator{{ID: "lie_immig", Strength: content.Strong}},
+		Patterns: []*content.PatternSet{{Lang: "th", File: "patterns/th.toml", Indicators: []content.IndicatorWords{{
+			ID:        "lie_immig",
+			NearRules: [][][]string{{{"ตม."}, {"บอกว่ามาเที่ยว"}}},
+		}}}},
+	}
+	r, err := offer.NewReader(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found, _ := r.Read("ถ้า ตม. เค้าถาม ให้บอกว่ามาเที่ยว"); len(found) != 1 {
+		t.Errorf("found %v, want lie_immig across the abbreviation's dot", found)
+	}
+	if found, _ := r.Read("ถ้า ตม. เค้าถาม\nให้บอกว่ามาเที่ยว"); len(found) != 0 {
+		t.Errorf("found %v across a line break, want nothing", found)
+	}
+}
