@@ -51,7 +51,9 @@ func isSentenceEnd(r rune) bool {
 //  1. Burmese in the Zawgyi encoding is converted to Unicode first; when the
 //     detector is unsure, both readings are read and their finds joined.
 //  2. The text is split at white space and every piece is put through
-//     textkey.Key, the same normalisation the phrases went through; the
+//     textkey.Fold, the same normalisation the phrases went through (the
+//     text was converted from Zawgyi as a whole in step 1, so no piece is
+//     asked again: a detector asked about one word can only guess); the
 //     pieces joined by single spaces are the key that is searched. Keeping
 //     the pieces apart lets a match be traced back to the original words for
 //     its snippet. The key itself is never shown or kept.
@@ -139,7 +141,7 @@ func NewReader(c *content.Content) (*Reader, error) {
 			add := func(p string, pat pattern) {
 				p = strings.TrimSpace(p)
 				prefix := strings.HasSuffix(p, "*")
-				k := textkey.Key(strings.TrimSuffix(p, "*"))
+				k := textkey.Fold(strings.TrimSuffix(p, "*"))
 				if k == "" {
 					probs = append(probs, fmt.Sprintf("%s: indicator %s: phrase %q is empty once normalised", ps.File, iw.ID, p))
 					return
@@ -168,7 +170,7 @@ func NewReader(c *content.Content) (*Reader, error) {
 			}
 		}
 		for u := range ps.Units {
-			if k := textkey.Key(u); k != u {
+			if k := textkey.Fold(u); k != u {
 				probs = append(probs, fmt.Sprintf("%s: units: write %q as it reads once normalised: %q", ps.File, u, k))
 			}
 		}
@@ -389,7 +391,7 @@ func newDoc(text string) *doc {
 			}
 			j += n
 		}
-		k := textkey.Key(text[i:j])
+		k := textkey.Fold(text[i:j])
 		if k != "" {
 			if b.Len() > 0 {
 				b.WriteByte(' ')

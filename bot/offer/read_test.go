@@ -430,3 +430,24 @@ func TestReadThaiAbbreviationDot(t *testing.T) {
 		t.Errorf("found %v across a line break, want nothing", found)
 	}
 }
+
+// TestReadShortBurmesePhrase checks that a phrase of one Burmese word is
+// read as the Unicode it is written in: asked about "တာ့ခ်" (Tak) alone, the
+// Zawgyi detector guesses Zawgyi, and a key made that way matched nothing.
+func TestReadShortBurmesePhrase(t *testing.T) {
+	c := &content.Content{
+		Indicators: []content.Indicator{{ID: "border_ride", Strength: content.Strong}},
+		Patterns: []*content.PatternSet{{Lang: "my", File: "patterns/my.toml", Indicators: []content.IndicatorWords{{
+			ID: "border_ride", Phrases: []string{"တာ့ခ်"},
+		}}}},
+	}
+	r, err := offer.NewReader(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"ကားနဲ့ တာ့ခ်ဘက် သွားမယ်", "ကားနဲ့ တာ့ခ် ကို သွားမယ်"} {
+		if found, _ := r.Read(text); len(found) != 1 {
+			t.Errorf("%q: found %v, want border_ride", text, found)
+		}
+	}
+}

@@ -48,6 +48,14 @@ func Key(s string) string {
 	return k
 }
 
+// Fold returns the key of s read as Unicode: Key without the Zawgyi
+// detection. It is for text whose encoding is already settled: a pattern,
+// which is written in Unicode, or a piece of an offer whose whole text was
+// converted (or not) already. Asked about a word or two, the detector can
+// only guess, and it guessed Zawgyi for "တာ့ခ်" (Tak), whose key then
+// matched nothing.
+func Fold(s string) string { return foldShanDigits(fold(s)) }
+
 // Keys returns the keys under which s should be matched: normally just
 // [Key](s). When s has Burmese that the detector can neither confirm nor rule
 // out as Zawgyi (probability between [ZawgyiUnsure] and [ZawgyiThreshold]:
