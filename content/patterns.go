@@ -44,7 +44,7 @@ type PatternSet struct {
 // Near lists rules for words that say the flag only together, with other
 // words between them: "护照 + 交给|交由 + 司机|接机" is found when 护照, one
 // of 交给 or 交由, and one of 司机 or 接机 all occur in one sentence, in any
-// order, within NearSpan runes of each other. Parts are split at "+" and
+// order, within NearSpan letters of each other. Parts are split at "+" and
 // their alternatives at "|"; each alternative follows the rules of a phrase.
 // Not and Unless apply to Near rules as to phrases.
 type IndicatorWords struct {
@@ -58,10 +58,12 @@ type IndicatorWords struct {
 	NearRules [][][]string `toml:"-"`
 }
 
-// NearSpan is how many runes of the normalised text a Near rule's words may
-// span, from the start of the first to the end of the last: about a
-// sentence of a chat message, so that two words far apart in a long post
-// without punctuation do not count as said together.
+// NearSpan is how many letters (runes other than combining marks) of the
+// normalised text a Near rule's words may span, from the start of the first
+// to the end of the last: about a sentence of a chat message, so that two
+// words far apart in a long post without punctuation do not count as said
+// together. Marks are not counted because Burmese and Thai write one
+// syllable with several.
 const NearSpan = 80
 
 // NearParts is the most parts a Near rule may have.

@@ -62,7 +62,7 @@ func isSentenceEnd(r rune) bool {
 //     A match must start and end at a word edge in Latin script, and not
 //     inside a syllable in Thai, Lao, Khmer or Burmese.
 //  4. A "near" rule is found where one word of each of its parts occurs in
-//     one sentence within content.NearSpan runes ("护照 … 交给 … 司机").
+//     one sentence within content.NearSpan letters ("护照 … 交给 … 司机").
 //  5. A phrase's or rule's hit is dropped when a "not" phrase of the same
 //     indicator is in the same sentence ("no fees"), and every hit of an
 //     indicator is dropped when one of its "unless" phrases is anywhere in
@@ -314,7 +314,7 @@ func (r *Reader) read(text string, best []*Found) {
 }
 
 // nearHits returns, for every near rule whose parts are all found in one
-// sentence within content.NearSpan runes, one hit spanning them (its pat is
+// sentence within content.NearSpan letters, one hit spanning them (its pat is
 // that of the first word). near is in the order the matcher reported it.
 func (r *Reader) nearHits(d *doc, near []hit) []hit {
 	sort.SliceStable(near, func(i, j int) bool {
@@ -333,7 +333,7 @@ func (r *Reader) nearHits(d *doc, near []hit) []hit {
 		}
 		want := uint32(1)<<r.rules[rule].parts - 1
 		// Windows from each word: the first that holds every part, within
-		// one sentence and NearSpan runes, is the rule's hit.
+		// one sentence and NearSpan letters, is the rule's hit.
 	rule:
 		for i := lo; i < hi; i++ {
 			sent := d.sentence(near[i].start)
@@ -341,7 +341,7 @@ func (r *Reader) nearHits(d *doc, near []hit) []hit {
 			end := near[i].end
 			for j := i; j < hi; j++ {
 				h := near[j]
-				if d.sentence(h.start) != sent || utf8.RuneCountInString(d.key[near[i].start:max(end, h.end)]) > content.NearSpan {
+				if d.sentence(h.start) != sent || letters(d.key[near[i].start:max(end, h.end)]) > content.NearSpan {
 					break
 				}
 				have |= 1 << r.pats[h.pat].part
@@ -355,6 +355,19 @@ func (r *Reader) nearHits(d *doc, near []hit) []hit {
 		lo = hi
 	}
 	return out
+}
+
+// letters counts the runes of s that are not combining marks: Burmese and
+// Thai write a syllable with several marks, and a span counted in runes
+// would hold half the words it holds in Latin or Chinese.
+func letters(s string) int {
+	n := 0
+	for _, r := range s {
+		if r < 0x300 || !unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me) {
+			n++
+		}
+	}
+	return n
 }
 
 // doc is a text with its key and the way back from the key to the text.

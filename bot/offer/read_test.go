@@ -451,3 +451,26 @@ func TestReadShortBurmesePhrase(t *testing.T) {
 		}
 	}
 }
+
+// TestReadNearCountsLetters checks that a near rule's span counts letters,
+// not the vowel and tone marks Burmese writes around them: 30 syllables of
+// three runes each are 90 runes but 30 letters.
+func TestReadNearCountsLetters(t *testing.T) {
+	c := &content.Content{
+		Indicators: []content.Indicator{{ID: "passport", Strength: content.Strong}},
+		Patterns: []*content.PatternSet{{Lang: "my", File: "patterns/my.toml", Indicators: []content.IndicatorWords{{
+			ID: "passport", NearRules: [][][]string{{{"ပတ်စ်ပို့"}, {"အပ်ထား"}}},
+		}}}},
+	}
+	r, err := offer.NewReader(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "ပတ်စ်ပို့ " + strings.Repeat("ကို", 30) + " အပ်ထား"
+	if found, _ := r.Read(text); len(found) != 1 {
+		t.Errorf("found %v, want passport across 30 syllables", found)
+	}
+	if found, _ := r.Read("ပတ်စ်ပို့ " + strings.Repeat("ကို", 90) + " အပ်ထား"); len(found) != 0 {
+		t.Errorf("found %v across 90 syllables, want nothing", found)
+	}
+}
