@@ -1,8 +1,10 @@
 package offer
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -317,12 +319,29 @@ func (r *Reader) read(text string, best []*Found) {
 // sentence within content.NearSpan letters, one hit spanning them (its pat is
 // that of the first word). near is in the order the matcher reported it.
 func (r *Reader) nearHits(d *doc, near []hit) []hit {
-	sort.SliceStable(near, func(i, j int) bool {
-		a, b := &r.pats[near[i].pat], &r.pats[near[j].pat]
-		if a.rule != b.rule {
-			return a.rule < b.rule
+	// Most texts hold a word or two of many rules and every part of few:
+	// only rules with every part somewhere in the text are looked at closer.
+	parts := make([]uint32, len(r.rules))
+	for _, h := range near {
+		p := &r.pats[h.pat]
+		parts[p.rule] |= 1 << p.part
+	}
+	cand := near[:0]
+	for _, h := range near {
+		rule := r.pats[h.pat].rule
+		if parts[rule] == uint32(1)<<r.rules[rule].parts-1 {
+			cand = append(cand, h)
 		}
-		return near[i].start < near[j].start
+	}
+	if len(cand) == 0 {
+		return nil
+	}
+	near = cand
+	slices.SortStableFunc(near, func(a, b hit) int {
+		if c := cmp.Compare(r.pats[a.pat].rule, r.pats[b.pat].rule); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.start, b.start)
 	})
 	var out []hit
 	for lo := 0; lo < len(near); {

@@ -12,6 +12,7 @@ type matcher struct {
 	root  [256]int32
 	nodes []acNode
 	edges []acEdge
+	dense []int32   // full tables of 256 moves for the busiest states (see denseEdges)
 	outs  [][]int32 // per state: the pattern ids that end here
 }
 
@@ -20,7 +21,15 @@ type acNode struct {
 	fail   int32 // the longest proper suffix that is also a state
 	out    int32 // the nearest state on the fail chain (self included) with outputs, or -1
 	depth  int32
+	table  int32 // index of its table in dense, or -1
 }
+
+// denseEdges is how many moves a state needs to get a full table: the
+// states just inside Thai, Burmese or Chinese text, where one lead byte is
+// followed by dozens of others, are passed through on most bytes of such a
+// text, and a lookup beats a binary search there. Few states have so many
+// moves, so the tables cost little memory.
+const denseEdges = 16
 
 type acEdge struct {
 	b  byte
@@ -60,6 +69,15 @@ func newMatcher(keys []string) *matcher {
 		sort.Slice(e, func(i, j int) bool { return e[i].b < e[j].b })
 		m.outs[s] = b.ids
 		m.nodes[s].depth = depth[s]
+		m.nodes[s].table = -1
+		if s != 0 && len(e) >= denseEdges {
+			m.nodes[s].table = int32(len(m.dense) / 256)
+			t := make([]int32, 256)
+			for _, x := range e {
+				t[x.b] = x.to
+			}
+			m.dense = append(m.dense, t...)
+		}
 	}
 	// Breadth first: a state's fail link is known before its children's.
 	queue := make([]int32, 0, len(trie))
@@ -104,7 +122,11 @@ func (m *matcher) move(s int32, b byte) (int32, bool) {
 		to := m.root[b]
 		return to, to != 0
 	}
-	n := m.nodes[s]
+	n := &m.nodes[s]
+	if n.table >= 0 {
+		to := m.dense[int(n.table)*256+int(b)]
+		return to, to != 0
+	}
 	lo, hi := n.lo, n.hi
 	for lo < hi {
 		mid := (lo + hi) / 2
