@@ -25,8 +25,20 @@ type PatternSet struct {
 	Indicators []IndicatorWords   `toml:"indicator"`
 	Units      map[string]float64 `toml:"units"` // multipliers for {u} in pay shapes: "万" = 10000, "k" = 1000
 	Pay        []PayShape         `toml:"pay"`
-	File       string             `toml:"-"`
+	// NegateBefore and NegateAfter are the language's words of negation,
+	// written before what they negate ("no", "不", "ไม่", "không",
+	// "tidak") or after it (Burmese "မရှိ"). A find of a negatable
+	// indicator (indicators.toml) is dropped when one of them stands
+	// within NegateGap letters before it (or after it), with no comma or
+	// other clause mark between, whichever file the find came from.
+	NegateBefore []string `toml:"negate_before"`
+	NegateAfter  []string `toml:"negate_after"`
+	File         string   `toml:"-"`
 }
+
+// NegateGap is how many letters may stand between a word of negation and
+// the find it negates: "不向劳务人员收取中介费" has five.
+const NegateGap = 12
 
 // IndicatorWords are the phrases that suggest one indicator in one language.
 //

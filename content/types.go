@@ -36,6 +36,11 @@ type Indicator struct {
 	Advice   string `toml:"advice"`
 	// Sources are the codes of the indicator sources of facts.md.
 	Sources []string `toml:"sources"`
+	// Negatable marks an indicator whose words, right after a negation
+	// ("no registration charges", "不收取中介费", "ပွဲစား မရှိ"), say the
+	// honest thing: see PatternSet.NegateBefore. Not for indicators whose
+	// own words are negative ("no experience", "don't tell anyone").
+	Negatable bool `toml:"negatable"`
 }
 
 // Combo is a set of supporting indicators that together count as strong, as

@@ -76,6 +76,7 @@ type Reader struct {
 	m        *matcher
 	pats     []pattern
 	rules    []nearRule
+	negates  []bool      // per indicator: content's Negatable
 	payRE    *payMatcher // nil without pay shapes
 	payInd   int         // index of content.PayIndicator, or -1
 	payCtx   []int
@@ -89,7 +90,9 @@ const (
 	kindHit patternKind = iota
 	kindNot
 	kindUnless
-	kindNear // one word of a part of a near rule
+	kindNear      // one word of a part of a near rule
+	kindNegBefore // a word of negation, before what it negates
+	kindNegAfter  // a word of negation, after what it negates
 )
 
 // nearRule is one near rule of content: the indicator it suggests and how
@@ -119,8 +122,10 @@ type payShape struct {
 func NewReader(c *content.Content) (*Reader, error) {
 	r := &Reader{c: c, payInd: -1, nInd: len(c.Indicators)}
 	index := map[string]int{}
+	r.negates = make([]bool, len(c.Indicators))
 	for i, ind := range c.Indicators {
 		index[ind.ID] = i
+		r.negates[i] = ind.Negatable
 	}
 	if i, ok := index[content.PayIndicator]; ok {
 		r.payInd = i
@@ -169,6 +174,23 @@ func NewReader(c *content.Content) (*Reader, error) {
 						add(a, pattern{kind: kindNear, rule: rule, part: uint8(pi)})
 					}
 				}
+			}
+		}
+		for _, neg := range []struct {
+			kind patternKind
+			list []string
+		}{{kindNegBefore, ps.NegateBefore}, {kindNegAfter, ps.NegateAfter}} {
+			kind := neg.kind
+			for _, w := range neg.list {
+				k := textkey.Fold(w)
+				if k == "" {
+					probs = append(probs, fmt.Sprintf("%s: negation %q is empty once normalised", ps.File, w))
+					continue
+				}
+				first, _ := utf8.DecodeRuneInString(k)
+				last, _ := utf8.DecodeLastRuneInString(k)
+				keys = append(keys, k)
+				r.pats = append(r.pats, pattern{ind: -1, kind: kind, wordLo: isWordRune(first), wordHi: isWordRune(last)})
 			}
 		}
 		for u := range ps.Units {
@@ -266,7 +288,7 @@ type hit struct {
 // the earliest).
 func (r *Reader) read(text string, best []*Found) {
 	d := newDoc(text)
-	var hits, near []hit
+	var hits, near, negs []hit
 	notIn := map[[2]int]bool{} // (indicator, sentence) negated
 	unless := make([]bool, r.nInd)
 	r.m.scan(d.key, func(id int32, start, end int) {
@@ -281,6 +303,8 @@ func (r *Reader) read(text string, best []*Found) {
 			unless[p.ind] = true
 		case kindNear:
 			near = append(near, hit{id, start, end})
+		case kindNegBefore, kindNegAfter:
+			negs = append(negs, hit{id, start, end})
 		default:
 			hits = append(hits, hit{id, start, end})
 		}
@@ -295,6 +319,9 @@ func (r *Reader) read(text string, best []*Found) {
 	for _, h := range hits {
 		p := &r.pats[h.pat]
 		if unless[p.ind] || notIn[[2]int{p.ind, d.sentence(h.start)}] || notIn[[2]int{p.ind, d.sentence(h.end - 1)}] || found[p.ind] {
+			continue
+		}
+		if r.negates[p.ind] && r.negated(d, h, negs) {
 			continue
 		}
 		found[p.ind] = true
@@ -375,6 +402,35 @@ func (r *Reader) nearHits(d *doc, near []hit) []hit {
 	}
 	return out
 }
+
+// negated reports whether a word of negation in negs stands just before h
+// (or, for one written after, just after it): in the same sentence, within
+// content.NegateGap letters, with no clause mark between.
+func (r *Reader) negated(d *doc, h hit, negs []hit) bool {
+	for _, n := range negs {
+		var gap string
+		switch r.pats[n.pat].kind {
+		case kindNegBefore:
+			if n.end > h.start {
+				continue
+			}
+			gap = d.key[n.end:h.start]
+		default:
+			if n.start < h.end {
+				continue
+			}
+			gap = d.key[h.end:n.start]
+		}
+		if d.sentence(n.start) == d.sentence(h.start) && letters(gap) <= content.NegateGap && !strings.ContainsAny(gap, clauseMarks) {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseMarks end the reach of a negation: "no experience, deposit 500"
+// does not negate the deposit.
+const clauseMarks = ",，、;；:：()（）"
 
 // letters counts the runes of s that are not combining marks: Burmese and
 // Thai write a syllable with several marks, and a span counted in runes

@@ -474,3 +474,47 @@ func TestReadNearCountsLetters(t *testing.T) {
 		t.Errorf("found %v across 90 syllables, want nothing", found)
 	}
 }
+
+// TestReadNegators checks the words of negation: a negatable find right
+// after one (or before one written after) is dropped; a comma, a long gap
+// or another sentence ends the negation's reach; an indicator that is not
+// negatable keeps its find.
+func TestReadNegators(t *testing.T) {
+	c := &content.Content{
+		Indicators: []content.Indicator{
+			{ID: "fee", Strength: content.Supporting, Negatable: true},
+			{ID: "no_skills", Strength: content.Supporting},
+		},
+		Patterns: []*content.PatternSet{
+			{Lang: "en", File: "patterns/en.toml", NegateBefore: []string{"no", "never"}, Indicators: []content.IndicatorWords{
+				{ID: "fee", Phrases: []string{"registration fee", "deposit"}},
+				{ID: "no_skills", Phrases: []string{"experience needed"}},
+			}},
+			{Lang: "my", File: "patterns/my.toml", NegateAfter: []string{"မရှိ"}, Indicators: []content.IndicatorWords{
+				{ID: "fee", Phrases: []string{"အလုပ်ဝင်ကြေး"}},
+			}},
+		},
+	}
+	r, err := offer.NewReader(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"NO registration fee at any stage.", nil},
+		{"We never ask a deposit.", nil},
+		{"No experience, deposit 500 baht.", []string{"fee"}},
+		{"No. The registration fee is paid in USDT.", []string{"fee"}},
+		{"No worries about the visa and the documents and all that: a deposit first.", []string{"fee"}},
+		{"No experience needed.", []string{"no_skills"}},
+		{"အလုပ်ဝင်ကြေး မရှိ", nil},
+		{"အလုပ်ဝင်ကြေး ကျပ် ၅ သိန်း", []string{"fee"}},
+	} {
+		found, _ := r.Read(tc.text)
+		if got := foundIDs(found); !slices.Equal(got, tc.want) {
+			t.Errorf("%q: found %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
