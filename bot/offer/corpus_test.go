@@ -243,18 +243,14 @@ func (q quality) check(t *testing.T, f floors) {
 	}
 }
 
-// Floors for testdata/corpus, set a little below the figures measured when
-// the patterns were first written (scam: 46/52 high = 88.5%, 52/52 high or
-// medium; legitimate: 1/28 high = 3.6%; lowest language: en and zh, 9/11 =
-// 81.8% high; highest legitimate share: zh, 1/6) and raised after the
-// vocabulary was broadened from the research (scam: 48/52 high = 92.3%), so
-// that a change that loses detection fails. Raise them when detection
-// improves.
+// Floors for testdata/corpus (development data). Measured: 52/52 scam
+// offers high, 0/28 legitimate offers high. A little below, so that a change
+// that loses detection fails.
 var corpusFloors = floors{
-	scamHigh:       90.0,
+	scamHigh:       96.0,
 	scamHighMedium: 98.0,
 	legitHigh:      5.0, // the goal of issue 3
-	langScamHigh:   80.0,
+	langScamHigh:   85.0,
 	langLegitHigh:  20.0, // 4–6 legitimate offers a language
 }
 
@@ -274,26 +270,6 @@ func loadContent(t testing.TB) *content.Content {
 	return c
 }
 
-// Floors for testdata/holdout, a second labelled set written by another
-// developer apart from the patterns and from testdata/corpus, and never
-// read by whoever writes the patterns: its figures are the honest estimate
-// of how the reader does on offers nobody tuned it to. Set a little below
-// the figures measured when it was first read (60 offers; scam: 29/33 high
-// = 87.9%, 30/33 high or medium = 90.9%; legitimate: 5/18 high = 27.8%;
-// lowest language: id, 3/5 = 60% high; highest legitimate share: zh, 2/3).
-// They only stop a change from losing ground: the legitimate share is far
-// from the 5% goal of issue 3, and the set is too small per language (2–4
-// legitimate offers) to hold one language to much.
-var holdoutFloors = floors{
-	scamHigh:       85.0,
-	scamHighMedium: 88.0,
-	// Measured 11.1% (2/18) once a pay amount read from text became a weak
-	// sign (27.8% before): above the 5% goal, and the ceiling says so.
-	legitHigh:     15.0,
-	langScamHigh:  55.0,
-	langLegitHigh: 40.0, // 2–4 legitimate offers a language
-}
-
 // A labelledSet is one directory of labelled offers and the least it must
 // measure.
 type labelledSet struct {
@@ -308,7 +284,7 @@ type labelledSet struct {
 // the reader does on offers nobody tuned it to.
 var (
 	devSets     = []labelledSet{{"testdata/corpus", corpusFloors}, {"testdata/dev", devFloors}}
-	heldOutSets = []labelledSet{{"testdata/holdout", holdoutFloors}, {"testdata/holdout3", holdout3Floors}}
+	heldOutSets = []labelledSet{{"testdata/holdout", holdoutFloors}, {"testdata/holdout4", holdout4Floors}}
 )
 
 // TestDevQuality measures the reader and the grade on the development sets:
@@ -358,11 +334,53 @@ func loadReader(t *testing.T) (*content.Content, *offer.Reader) {
 	return c, r
 }
 
-// Provisional: set from the first measurement of testdata/dev.
-var devFloors = floors{legitHigh: 100, langLegitHigh: 100}
+// Floors for testdata/dev (development data: the patterns were tuned on
+// it). Measured: 180/180 scam offers high, 0/102 legitimate offers high.
+var devFloors = floors{
+	scamHigh:       97.0,
+	scamHighMedium: 99.0,
+	legitHigh:      3.0,
+	langScamHigh:   90.0,
+	langLegitHigh:  12.0, // 17 legitimate offers a language
+}
 
-// Provisional: set from the first measurement of testdata/holdout3.
-var holdout3Floors = floors{legitHigh: 100, langLegitHigh: 100}
+// Floors for the held-out sets, which nobody tuning the patterns has read,
+// set a little below what they measured when they were first read with the
+// patterns of November 2026 (three rounds of pattern work on the
+// development sets; see dev/README.md for the rounds' held-out figures).
+// They stop a change from losing ground; they do not make a small set
+// precise: one legitimate offer is 5.6 points of holdout and 2.8 of
+// holdout4.
+//
+// testdata/holdout (60 offers): scam 32/33 high (97.0%), 33/33 high or
+// medium; legitimate 1/18 high (5.6%); lowest language id, 4/5; highest
+// legitimate share en, 1/4.
+var holdoutFloors = floors{
+	scamHigh:       93.0,
+	scamHighMedium: 96.0,
+	legitHigh:      12.0,
+	langScamHigh:   75.0,
+	langLegitHigh:  34.0, // 2–4 legitimate offers a language
+}
 
-// Provisional: set from the first measurement of the held-out sets together.
-var heldOutFloors = floors{legitHigh: 100, langLegitHigh: 100}
+// testdata/holdout4 (114 offers): scam 60/60 high; legitimate 3/36 high
+// (8.3%; id 2/6, th 1/6).
+var holdout4Floors = floors{
+	scamHigh:       96.0,
+	scamHighMedium: 98.0,
+	legitHigh:      9.0,
+	langScamHigh:   80.0,
+	langLegitHigh:  34.0, // 6 legitimate offers a language
+}
+
+// Together (174 offers), the figure issue 3 sets its goal on: scam 92/93
+// high (98.9%; goal ≥ 95%, and the floor); legitimate 4/54 high (7.4%; goal
+// ≤ 5%, not met: the ceiling says so). Lowest language id, 14/15; highest
+// legitimate share id, 2/9.
+var heldOutFloors = floors{
+	scamHigh:       95.0,
+	scamHighMedium: 98.0,
+	legitHigh:      8.0,
+	langScamHigh:   85.0,
+	langLegitHigh:  25.0,
+}
