@@ -681,8 +681,27 @@ func (d *doc) textPos(pos int, end bool) int {
 	return off
 }
 
-// collapse turns every run of white space into one space and trims.
-func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+// collapse turns every run of white space into one space and trims. Most
+// snippets have nothing to collapse and are returned without a copy.
+func collapse(s string) string {
+	s = strings.TrimSpace(s)
+	clean, space := true, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			if space || r != ' ' {
+				clean = false
+				break
+			}
+			space = true
+		} else {
+			space = false
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
 
 func truncRunes(s string, n int) string {
 	i := 0
