@@ -137,6 +137,23 @@ func NewReader(c *content.Content) (*Reader, error) {
 	}
 	var keys []string
 	var probs []string
+	// add puts phrase p (what of file: "indicator fee", "negation") into the
+	// automaton as pat: normalised as texts are, with its word edges.
+	add := func(file, what, p string, pat pattern) {
+		p = strings.TrimSpace(p)
+		prefix := strings.HasSuffix(p, "*")
+		k := textkey.Fold(strings.TrimSuffix(p, "*"))
+		if k == "" {
+			probs = append(probs, fmt.Sprintf("%s: %s: phrase %q is empty once normalised", file, what, p))
+			return
+		}
+		first, _ := utf8.DecodeRuneInString(k)
+		last, _ := utf8.DecodeLastRuneInString(k)
+		pat.wordLo = isWordRune(first)
+		pat.wordHi = isWordRune(last) && !prefix
+		keys = append(keys, k)
+		r.pats = append(r.pats, pat)
+	}
 	var shapes []payShape
 	for _, ps := range c.Patterns {
 		for _, iw := range ps.Indicators {
@@ -145,25 +162,10 @@ func NewReader(c *content.Content) (*Reader, error) {
 				probs = append(probs, fmt.Sprintf("%s: indicator %s: unknown indicator", ps.File, iw.ID))
 				continue
 			}
-			add := func(p string, pat pattern) {
-				p = strings.TrimSpace(p)
-				prefix := strings.HasSuffix(p, "*")
-				k := textkey.Fold(strings.TrimSuffix(p, "*"))
-				if k == "" {
-					probs = append(probs, fmt.Sprintf("%s: indicator %s: phrase %q is empty once normalised", ps.File, iw.ID, p))
-					return
-				}
-				first, _ := utf8.DecodeRuneInString(k)
-				last, _ := utf8.DecodeLastRuneInString(k)
-				pat.ind = ind
-				pat.wordLo = isWordRune(first)
-				pat.wordHi = isWordRune(last) && !prefix
-				keys = append(keys, k)
-				r.pats = append(r.pats, pat)
-			}
+			what := "indicator " + iw.ID
 			for kind, list := range [][]string{iw.Phrases, iw.Not, iw.Unless} {
 				for _, p := range list {
-					add(p, pattern{kind: patternKind(kind)})
+					add(ps.File, what, p, pattern{ind: ind, kind: patternKind(kind)})
 				}
 			}
 			for _, parts := range iw.NearRules {
@@ -171,7 +173,7 @@ func NewReader(c *content.Content) (*Reader, error) {
 				r.rules = append(r.rules, nearRule{ind: ind, parts: len(parts)})
 				for pi, alts := range parts {
 					for _, a := range alts {
-						add(a, pattern{kind: kindNear, rule: rule, part: uint8(pi)})
+						add(ps.File, what, a, pattern{ind: ind, kind: kindNear, rule: rule, part: uint8(pi)})
 					}
 				}
 			}
@@ -180,17 +182,8 @@ func NewReader(c *content.Content) (*Reader, error) {
 			kind patternKind
 			list []string
 		}{{kindNegBefore, ps.NegateBefore}, {kindNegAfter, ps.NegateAfter}} {
-			kind := neg.kind
 			for _, w := range neg.list {
-				k := textkey.Fold(w)
-				if k == "" {
-					probs = append(probs, fmt.Sprintf("%s: negation %q is empty once normalised", ps.File, w))
-					continue
-				}
-				first, _ := utf8.DecodeRuneInString(k)
-				last, _ := utf8.DecodeLastRuneInString(k)
-				keys = append(keys, k)
-				r.pats = append(r.pats, pattern{ind: -1, kind: kind, wordLo: isWordRune(first), wordHi: isWordRune(last)})
+				add(ps.File, "negation", w, pattern{ind: -1, kind: neg.kind})
 			}
 		}
 		for u := range ps.Units {
