@@ -292,12 +292,10 @@ var (
 // of legitimate offers graded high, per language and overall, and each
 // indicator's precision and recall against the labels (logged only).
 func TestDevQuality(t *testing.T) {
-	c, r := loadReader(t)
+	r, c := newReader(t)
 	for _, set := range devSets {
 		t.Run(filepath.Base(set.dir), func(t *testing.T) {
-			q := measure(c, r, loadCorpus(t, set.dir))
-			q.log(t, c, true)
-			q.check(t, set.floors)
+			measureAndCheck(t, c, r, loadCorpus(t, set.dir), set.floors, true)
 		})
 	}
 }
@@ -306,32 +304,27 @@ func TestDevQuality(t *testing.T) {
 // and together (the figure issue 3 sets its goal on). It logs no file names
 // and no offer text.
 func TestHeldOutQuality(t *testing.T) {
-	c, r := loadReader(t)
+	r, c := newReader(t)
 	var all []corpusOffer
 	for _, set := range heldOutSets {
 		offers := loadCorpus(t, set.dir)
 		all = append(all, offers...)
 		t.Run(filepath.Base(set.dir), func(t *testing.T) {
-			q := measure(c, r, offers)
-			q.log(t, c, false)
-			q.check(t, set.floors)
+			measureAndCheck(t, c, r, offers, set.floors, false)
 		})
 	}
 	t.Run("together", func(t *testing.T) {
-		q := measure(c, r, all)
-		q.log(t, c, false)
-		q.check(t, heldOutFloors)
+		measureAndCheck(t, c, r, all, heldOutFloors, false)
 	})
 }
 
-func loadReader(t *testing.T) (*content.Content, *offer.Reader) {
+// measureAndCheck measures offers, logs the figures (and, with files, the
+// offers graded wrongly) and fails t below f.
+func measureAndCheck(t *testing.T, c *content.Content, r *offer.Reader, offers []corpusOffer, f floors, files bool) {
 	t.Helper()
-	c := loadContent(t)
-	r, err := offer.NewReader(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, r
+	q := measure(c, r, offers)
+	q.log(t, c, files)
+	q.check(t, f)
 }
 
 // Floors for testdata/dev (development data: the patterns were tuned on

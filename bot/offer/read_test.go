@@ -17,11 +17,17 @@ import (
 func newReader(t testing.TB) (*offer.Reader, *content.Content) {
 	t.Helper()
 	c := loadContent(t)
+	return mustReader(t, c), c
+}
+
+// mustReader compiles the patterns of c, which a test wrote by hand.
+func mustReader(t testing.TB, c *content.Content) *offer.Reader {
+	t.Helper()
 	r, err := offer.NewReader(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r, c
+	return r
 }
 
 func foundIDs(f []offer.Found) []string {
@@ -380,10 +386,7 @@ func TestReadNear(t *testing.T) {
 			NearRules: [][][]string{{{"passport"}, {"give", "hand"}, {"driver", "agent"}}},
 		}}}},
 	}
-	r, err := offer.NewReader(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustReader(t, c)
 	far := "Hand your passport and your boarding pass and the hotel voucher and the printed return ticket and everything else you brought to the driver."
 	for _, tc := range []struct {
 		text    string
@@ -419,10 +422,7 @@ func TestReadThaiAbbreviationDot(t *testing.T) {
 			NearRules: [][][]string{{{"ตม."}, {"บอกว่ามาเที่ยว"}}},
 		}}}},
 	}
-	r, err := offer.NewReader(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustReader(t, c)
 	if found, _ := r.Read("ถ้า ตม. เค้าถาม ให้บอกว่ามาเที่ยว"); len(found) != 1 {
 		t.Errorf("found %v, want lie_immig across the abbreviation's dot", found)
 	}
@@ -441,10 +441,7 @@ func TestReadShortBurmesePhrase(t *testing.T) {
 			ID: "border_ride", Phrases: []string{"တာ့ခ်"},
 		}}}},
 	}
-	r, err := offer.NewReader(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustReader(t, c)
 	for _, text := range []string{"ကားနဲ့ တာ့ခ်ဘက် သွားမယ်", "ကားနဲ့ တာ့ခ် ကို သွားမယ်"} {
 		if found, _ := r.Read(text); len(found) != 1 {
 			t.Errorf("%q: found %v, want border_ride", text, found)
@@ -462,10 +459,7 @@ func TestReadNearCountsLetters(t *testing.T) {
 			ID: "passport", NearRules: [][][]string{{{"ပတ်စ်ပို့"}, {"အပ်ထား"}}},
 		}}}},
 	}
-	r, err := offer.NewReader(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustReader(t, c)
 	text := "ပတ်စ်ပို့ " + strings.Repeat("ကို", 30) + " အပ်ထား"
 	if found, _ := r.Read(text); len(found) != 1 {
 		t.Errorf("found %v, want passport across 30 syllables", found)
@@ -495,10 +489,7 @@ func TestReadNegators(t *testing.T) {
 			}},
 		},
 	}
-	r, err := offer.NewReader(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := mustReader(t, c)
 	for _, tc := range []struct {
 		text string
 		want []string
