@@ -76,7 +76,6 @@ type Reader struct {
 	m        *matcher
 	pats     []pattern
 	rules    []nearRule
-	negates  []bool      // per indicator: content's Negatable
 	payRE    *payMatcher // nil without pay shapes
 	payInd   int         // index of content.PayIndicator, or -1
 	payCtx   []int
@@ -122,10 +121,8 @@ type payShape struct {
 func NewReader(c *content.Content) (*Reader, error) {
 	r := &Reader{c: c, payInd: -1, nInd: len(c.Indicators)}
 	index := map[string]int{}
-	r.negates = make([]bool, len(c.Indicators))
 	for i, ind := range c.Indicators {
 		index[ind.ID] = i
-		r.negates[i] = ind.Negatable
 	}
 	if i, ok := index[content.PayIndicator]; ok {
 		r.payInd = i
@@ -314,7 +311,7 @@ func (r *Reader) read(text string, best []*Found) {
 		if unless[p.ind] || notIn[[2]int{p.ind, d.sentence(h.start)}] || notIn[[2]int{p.ind, d.sentence(h.end - 1)}] || found[p.ind] {
 			continue
 		}
-		if r.negates[p.ind] && r.negated(d, h, negs) {
+		if r.c.Indicators[p.ind].Negatable && r.negated(d, h, negs) {
 			continue
 		}
 		found[p.ind] = true
