@@ -27,6 +27,7 @@ var Files embed.FS
 type Content struct {
 	Indicators []Indicator
 	Combos     []Combo
+	Overlaps   []Overlap
 	Flows      map[string]*Flow
 	Countries  map[string]*Country
 	Patterns   []*PatternSet // by language tag
@@ -125,6 +126,7 @@ func Load(fsys fs.FS, chk Checker) (*Content, error) {
 	var ind struct {
 		Indicator []Indicator `toml:"indicator"`
 		Combo     []Combo     `toml:"combo"`
+		Overlap   []Overlap   `toml:"overlap"`
 	}
 	if err := decodeFile(fsys, indFile, &ind); err != nil {
 		bad(indFile, "", "%v", err)
@@ -169,6 +171,25 @@ func Load(fsys fs.FS, chk Checker) (*Content, error) {
 		msg(indFile, key+".reason", cb.Reason)
 	}
 	c.Combos = ind.Combo
+	inOverlap := map[string]bool{}
+	for i, o := range ind.Overlap {
+		key := fmt.Sprintf("overlap[%d]", i)
+		if len(o.IDs) < 2 {
+			bad(indFile, key, "ids needs two or more indicators")
+		}
+		for _, id := range o.IDs {
+			switch x := c.indicators[id]; {
+			case x == nil:
+				bad(indFile, key, "unknown indicator %q", id)
+			case x.Strength != Supporting:
+				bad(indFile, key, "indicator %q is strong: only supporting indicators can overlap", id)
+			case inOverlap[id]:
+				bad(indFile, key, "indicator %q is already in an overlap", id)
+			}
+			inOverlap[id] = true
+		}
+	}
+	c.Overlaps = ind.Overlap
 
 	// Flows.
 	flowFiles, _ := fs.Glob(fsys, "flows/*.toml")

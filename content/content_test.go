@@ -104,6 +104,27 @@ id = "end"`, []string{"step lost", "unreachable"}},
 			[]string{"indicators.toml", "indicator fee", "strength"}},
 		{"indicator without sources", "indicators.toml", `sources = ["S-ILO-FR"]`, ``,
 			[]string{"indicator fee", "sources are required"}},
+		{"overlap of one indicator", "indicators.toml", `sources = ["S-ILO-FR"]`, `sources = ["S-ILO-FR"]
+[[overlap]]
+ids = ["fee"]`, []string{"overlap[0]", "two or more"}},
+		{"overlap of an unknown indicator", "indicators.toml", `sources = ["S-ILO-FR"]`, `sources = ["S-ILO-FR"]
+[[overlap]]
+ids = ["fee", "nope"]`, []string{"overlap[0]", `unknown indicator "nope"`}},
+		{"overlap of a strong indicator", "indicators.toml", `sources = ["S-ILO-FR"]`, `sources = ["S-ILO-FR"]
+[[indicator]]
+id = "scam_hub"
+code = "A6"
+group = "offer"
+strength = "strong"
+question = "q"
+why = "w"
+advice = "a"
+sources = ["S-UNODC23"]
+[[overlap]]
+ids = ["fee", "scam_hub"]`, []string{"overlap[0]", `"scam_hub" is strong`}},
+		{"indicator in an overlap twice", "indicators.toml", `sources = ["S-ILO-FR"]`, `sources = ["S-ILO-FR"]
+[[overlap]]
+ids = ["fee", "fee"]`, []string{"overlap[0]", `"fee" is already in an overlap`}},
 		{"broken TOML", "indicators.toml", `[[indicator]]`, `[[indicator`,
 			[]string{"indicators.toml"}},
 	}

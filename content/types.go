@@ -43,6 +43,16 @@ type Indicator struct {
 	Negatable bool `toml:"negatable"`
 }
 
+// Overlap is a set of supporting indicators that honest offers often show
+// together because they describe one thing, the job itself: an entry-level
+// factory job asks no experience (A2) and gives a free dormitory (A4). When
+// two or more of one overlap are found they count as one supporting sign
+// less than their number toward the grade; each is still shown, and combos
+// still see each one.
+type Overlap struct {
+	IDs []string `toml:"ids"`
+}
+
 // Combo is a set of supporting indicators that together count as strong, as
 // facts.md says of, for example, a fee (E1) together with a border ride (C1).
 type Combo struct {

@@ -89,15 +89,34 @@ func grade(c *content.Content, firm, weak []string) Assessment {
 			a.Combos = append(a.Combos, cb)
 		}
 	}
+	n := supportingSigns(c, a.Supporting)
 	switch {
-	case len(a.Strong) > 0, len(a.Combos) > 0, len(a.Supporting) >= HighSupporting:
+	case len(a.Strong) > 0, len(a.Combos) > 0, n >= HighSupporting:
 		a.Risk = High
-	case len(a.Supporting) >= MediumSupporting:
+	case n >= MediumSupporting:
 		a.Risk = Medium
 	default:
 		a.Risk = Low
 	}
 	return a
+}
+
+// supportingSigns counts the supporting indicators found, two or more of one
+// overlap counting one less than their number (see content.Overlap).
+func supportingSigns(c *content.Content, found []string) int {
+	n := len(found)
+	for _, o := range c.Overlaps {
+		k := 0
+		for _, id := range o.IDs {
+			if slices.Contains(found, id) {
+				k++
+			}
+		}
+		if k >= 2 {
+			n--
+		}
+	}
+	return n
 }
 
 func matches(cb content.Combo, raised map[string]bool) bool {

@@ -29,6 +29,12 @@ func TestGrade(t *testing.T) {
 		{"combo: high pay with free travel", []string{"high_pay", "all_paid"}, offer.High},
 		{"combo: fee to an unlicensed recruiter", []string{"unlicensed", "fee"}, offer.High},
 		{"high pay alone is only a warning", []string{"high_pay"}, offer.Medium},
+		// The job's own shape (A2–A4) overlaps: a pair counts as one sign.
+		{"overlap: no experience and free dorm count as one", []string{"no_skills", "all_paid", "rushed"}, offer.Medium},
+		{"overlap: all three of the job's shape count as two", []string{"no_skills", "abused_role", "all_paid", "social_only"}, offer.High},
+		{"overlap: one of the job's shape counts as one", []string{"all_paid", "rushed", "secrecy"}, offer.High},
+		{"overlap: a pair and two more signs", []string{"abused_role", "all_paid", "fee", "rushed"}, offer.High},
+		{"overlap does not touch combos", []string{"tourist_visa", "abused_role", "all_paid"}, offer.High},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
