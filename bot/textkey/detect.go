@@ -72,7 +72,9 @@ func Detect(s string) string {
 
 // detectLatin tells Vietnamese, Indonesian and English apart.
 func detectLatin(s string) string {
-	s = norm.NFC.String(s)
+	if !norm.NFC.IsNormalString(s) {
+		s = norm.NFC.String(s)
+	}
 	viLetters := 0
 	for _, r := range s {
 		if isVietnameseLetter(r) {
@@ -80,7 +82,8 @@ func detectLatin(s string) string {
 		}
 	}
 	var vi, id, en int
-	for w := range strings.FieldsFuncSeq(Key(s), func(r rune) bool {
+	// Fold, not Key: the text is mostly Latin, so Zawgyi is not a question.
+	for w := range strings.FieldsFuncSeq(Fold(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && r != '\''
 	}) {
 		switch {

@@ -33,6 +33,9 @@ func FuzzKey(f *testing.F) {
 		if got, want := string(classes().nfkc(s)), norm.NFKC.String(classes().clean(s)); got != want {
 			t.Fatalf("nfkc(%q) = %q, want %q", s, got, want)
 		}
+		if got, want := string(AppendFold([]byte("x "), s)), "x "+Fold(s); got != want {
+			t.Fatalf("AppendFold(%q) = %q, want %q", s, got, want)
+		}
 		_ = Keys(s)
 		_ = Detect(s)
 		if z := ZawgyiToUnicode(s); !utf8.ValidString(z) {

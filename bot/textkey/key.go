@@ -56,6 +56,44 @@ func Key(s string) string {
 // matched nothing.
 func Fold(s string) string { return foldShanDigits(fold(s)) }
 
+// AppendFold appends Fold(s) to dst and returns the extended buffer. It is
+// for building one key out of many pieces without a string for each.
+func AppendFold(dst []byte, s string) []byte {
+	lo := len(dst)
+	if isASCII(s) {
+		dst = appendFoldASCII(dst, s)
+	} else {
+		t := classes()
+		dst = t.appendFoldRunes(dst, t.nfkc(s))
+	}
+	return appendShanDigitsFolded(dst, lo)
+}
+
+// appendShanDigitsFolded folds the Shan digits of dst[lo:] in place, as
+// foldShanDigits does for a string.
+func appendShanDigitsFolded(dst []byte, lo int) []byte {
+	// Shan digits U+1090–U+1099 are encoded E1 82 90–99.
+	has := false
+	for i := lo; i+2 < len(dst) && !has; i++ {
+		has = dst[i] == 0xE1 && dst[i+1] == 0x82 && dst[i+2] >= 0x90 && dst[i+2] <= 0x99
+	}
+	if !has {
+		return dst
+	}
+	w := lo
+	for i := lo; i < len(dst); {
+		r, n := utf8.DecodeRune(dst[i:])
+		if isShanDigit(r) {
+			dst[w] = byte('0' + r - 0x1090)
+			w++
+		} else {
+			w += copy(dst[w:], dst[i:i+n])
+		}
+		i += n
+	}
+	return dst[:w]
+}
+
 // Keys returns the keys under which s should be matched: normally just
 // [Key](s). When s has Burmese that the detector can neither confirm nor rule
 // out as Zawgyi (probability between [ZawgyiUnsure] and [ZawgyiThreshold]:
@@ -156,7 +194,11 @@ func foldASCII(s string) string {
 	if isASCIIKey(s) {
 		return s
 	}
-	b := make([]byte, 0, len(s))
+	return string(appendFoldASCII(make([]byte, 0, len(s)), s))
+}
+
+func appendFoldASCII(b []byte, s string) []byte {
+	lo := len(b)
 	space := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -167,13 +209,13 @@ func foldASCII(s string) string {
 		case 'A' <= c && c <= 'Z':
 			c += 'a' - 'A'
 		}
-		if space && len(b) > 0 {
+		if space && len(b) > lo {
 			b = append(b, ' ')
 		}
 		space = false
 		b = append(b, c)
 	}
-	return string(b)
+	return b
 }
 
 func isASCIIKey(s string) bool {
@@ -191,7 +233,12 @@ func isASCIIKey(s string) bool {
 
 // foldRunes is steps 3–8 on NFKC text (it reads the buffer nfkc made).
 func (t *classTable) foldRunes(s []byte) string {
-	w := keyWriter{b: make([]byte, 0, len(s))}
+	return string(t.appendFoldRunes(make([]byte, 0, len(s)), s))
+}
+
+// appendFoldRunes appends the key of NFKC text s to dst.
+func (t *classTable) appendFoldRunes(dst []byte, s []byte) []byte {
+	w := keyWriter{b: dst, lo: len(dst)}
 	latin := false // the last letter written was Latin: its marks go too
 	var prev rune  // the rune before, as it was in s
 	for i := 0; i < len(s); {
@@ -261,7 +308,7 @@ func (t *classTable) foldRunes(s []byte) string {
 		w.rune(r)
 		prev = orig
 	}
-	return string(w.b)
+	return w.b
 }
 
 // isApostrophe reports whether r is typed for an apostrophe: the
@@ -274,14 +321,15 @@ func isApostrophe(r rune) bool {
 	return false
 }
 
-// keyWriter writes a key: one space for every run of white space, none at
-// either end.
+// keyWriter writes a key after b[:lo]: one space for every run of white
+// space, none at either end.
 type keyWriter struct {
 	b       []byte
+	lo      int
 	pending bool
 }
 
-func (w *keyWriter) space() { w.pending = len(w.b) > 0 }
+func (w *keyWriter) space() { w.pending = len(w.b) > w.lo }
 
 func (w *keyWriter) ascii(c byte) {
 	if w.pending {

@@ -254,3 +254,14 @@ func TestKeyTraditionalJobWords(t *testing.T) {
 		}
 	}
 }
+
+// AppendFold is Fold written onto the end of a buffer: the same key, and
+// what was in the buffer stays.
+func TestAppendFold(t *testing.T) {
+	for _, s := range []string{"", "  ", "Hello  World", "ＫＫ园区 月薪２万", "လစာ ႑႐႐ ဒေါ်လာ", "Lương cao", "ตม. ๑๒", "don’t tell", "a\u200bb", "\xff bad", "ß"} {
+		got := string(AppendFold([]byte("prefix "), s))
+		if want := "prefix " + Fold(s); got != want {
+			t.Errorf("AppendFold(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
