@@ -450,41 +450,41 @@ type piece struct {
 }
 
 func newDoc(text string) *doc {
-	d := &doc{text: text, sents: []int{0}}
-	var b strings.Builder
-	b.Grow(len(text))
+	d := &doc{text: text, sents: make([]int, 1, 16), pieces: make([]piece, 0, len(text)/6+1)}
+	b := make([]byte, 0, len(text)+len(text)/8)
 	newline := false
 	for i := 0; i < len(text); {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		if unicode.IsSpace(r) {
-			newline = newline || r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029'
+		sp, nl, n := spaceAt(text, i)
+		if sp {
+			newline = newline || nl
 			i += n
 			continue
 		}
 		j := i + n
 		for j < len(text) {
-			r, n := utf8.DecodeRuneInString(text[j:])
-			if unicode.IsSpace(r) {
+			sp, _, n := spaceAt(text, j)
+			if sp {
 				break
 			}
 			j += n
 		}
-		k := textkey.Fold(text[i:j])
-		if k != "" {
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-				if newline {
-					d.sents = append(d.sents, b.Len())
-				}
+		mark := len(b)
+		if mark > 0 {
+			b = append(b, ' ')
+		}
+		lo := len(b)
+		if b = textkey.AppendFold(b, text[i:j]); len(b) == lo {
+			b = b[:mark] // nothing left of the piece (format characters only)
+		} else {
+			if mark > 0 && newline {
+				d.sents = append(d.sents, lo)
 			}
-			lo := b.Len()
-			b.WriteString(k)
-			d.pieces = append(d.pieces, piece{lo, b.Len(), i, j})
+			d.pieces = append(d.pieces, piece{lo, len(b), i, j})
 		}
 		newline = false
 		i = j
 	}
-	d.key = b.String()
+	d.key = string(b)
 	// Sentence ends inside the key: 。！？；… always, and . ! ? ; when a
 	// space or the end follows (so "1.5" and "dmw.gov.ph" are not ends).
 	k := d.key
@@ -512,6 +512,19 @@ func newDoc(text string) *doc {
 	}
 	sort.Ints(d.sents)
 	return d
+}
+
+// spaceAt reports whether text[i:] starts with white space, whether that is
+// a line break, and the length of its first rune.
+func spaceAt(text string, i int) (space, newline bool, n int) {
+	if c := text[i]; c < utf8.RuneSelf {
+		return c == ' ' || c >= '\t' && c <= '\r', c == '\n' || c == '\r', 1
+	}
+	r, n := utf8.DecodeRuneInString(text[i:])
+	if !unicode.IsSpace(r) {
+		return false, false, n
+	}
+	return true, r == '\u2028' || r == '\u2029', n
 }
 
 // sentence returns the number of the sentence that holds key offset pos.

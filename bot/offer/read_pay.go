@@ -71,10 +71,18 @@ func required(re *syntax.Regexp) []string {
 		}
 		var run []string
 		for _, sub := range re.Sub {
+			if emptyWidth(sub) {
+				continue // \b and the like match no text: the run goes on
+			}
 			if e := exact(sub); e != nil {
 				run = product(run, e)
 				consider(run)
 				continue
+			}
+			// The run, then how sub starts: "p" then "er month|m|.m." is
+			// "per month|pm|p.m.", better than "p" or "m" alone.
+			if p := prefixes(sub); run != nil && p != nil {
+				consider(product(run, p))
 			}
 			run = nil
 			consider(required(sub))
@@ -92,6 +100,65 @@ func required(re *syntax.Regexp) []string {
 		return all
 	}
 	return nil
+}
+
+// prefixes returns strings one of which every match of re starts with, when
+// they are few, or nil.
+func prefixes(re *syntax.Regexp) []string {
+	if e := exact(re); e != nil {
+		return e
+	}
+	switch re.Op {
+	case syntax.OpCapture, syntax.OpPlus:
+		return prefixes(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return prefixes(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var run []string
+		for _, sub := range re.Sub {
+			if emptyWidth(sub) {
+				continue
+			}
+			if e := exact(sub); e != nil {
+				if run = product(run, e); len(run) > 32 {
+					return nil
+				}
+				continue
+			}
+			p := prefixes(sub)
+			if p == nil {
+				return run
+			}
+			if out := product(run, p); len(out) <= 32 {
+				return out
+			}
+			return run
+		}
+		return run
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			p := prefixes(sub)
+			if p == nil || len(out)+len(p) > 32 {
+				return nil
+			}
+			out = append(out, p...)
+		}
+		return out
+	}
+	return nil
+}
+
+// emptyWidth reports whether re matches only the empty string (\b, ^, $).
+func emptyWidth(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	}
+	return false
 }
 
 // exact returns every string re matches when they are few, or nil.
