@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -81,6 +82,18 @@ type Reader struct {
 	payCtx   []int
 	nInd     int
 	hasWords bool
+	// scratch holds *scratch: the working memory of one reading, reused
+	// because a 2 KB offer needs some 40 KB of it and Read runs per message.
+	scratch sync.Pool
+}
+
+// scratch is the working memory of one reading. Nothing read returns
+// points into it.
+type scratch struct {
+	key             []byte
+	pieces          []piece
+	sents           []int
+	hits, near, neg []hit
 }
 
 type patternKind uint8
@@ -277,8 +290,15 @@ type hit struct {
 // read reads one reading of the text into best (one find per indicator:
 // the earliest).
 func (r *Reader) read(text string, best []*Found) {
-	d := newDoc(text)
-	var hits, near, negs []hit
+	s, _ := r.scratch.Get().(*scratch)
+	if s == nil {
+		s = new(scratch)
+	}
+	defer r.scratch.Put(s)
+	d := newDoc(text, s)
+	defer func() { s.key, s.pieces, s.sents = d.buf[:0], d.pieces[:0], d.sents[:0] }()
+	hits, near, negs := s.hits[:0], s.near[:0], s.neg[:0]
+	defer func() { s.hits, s.near, s.neg = hits[:0], near[:0], negs[:0] }()
 	notIn := map[[2]int]bool{} // (indicator, sentence) negated
 	unless := make([]bool, r.nInd)
 	r.m.scan(d.key, func(id int32, start, end int) {
@@ -300,7 +320,7 @@ func (r *Reader) read(text string, best []*Found) {
 		}
 	})
 	if len(near) > 0 {
-		hits = append(hits, r.nearHits(d, near)...)
+		hits = r.appendNearHits(hits, d, near)
 	}
 	found := make([]bool, r.nInd)
 	for i := range best {
@@ -332,10 +352,11 @@ func (r *Reader) read(text string, best []*Found) {
 	}
 }
 
-// nearHits returns, for every near rule whose parts are all found in one
-// sentence within content.NearSpan letters, one hit spanning them (its pat is
-// that of the first word). near is in the order the matcher reported it.
-func (r *Reader) nearHits(d *doc, near []hit) []hit {
+// appendNearHits appends to out, for every near rule whose parts are all
+// found in one sentence within content.NearSpan letters, one hit spanning
+// them (its pat is that of the first word). near is in the order the matcher
+// reported it; it is reordered.
+func (r *Reader) appendNearHits(out []hit, d *doc, near []hit) []hit {
 	// Most texts hold a word or two of many rules and every part of few:
 	// only rules with every part somewhere in the text are looked at closer.
 	parts := make([]uint32, len(r.rules))
@@ -351,7 +372,7 @@ func (r *Reader) nearHits(d *doc, near []hit) []hit {
 		}
 	}
 	if len(cand) == 0 {
-		return nil
+		return out
 	}
 	near = cand
 	slices.SortStableFunc(near, func(a, b hit) int {
@@ -360,7 +381,6 @@ func (r *Reader) nearHits(d *doc, near []hit) []hit {
 		}
 		return cmp.Compare(a.start, b.start)
 	})
-	var out []hit
 	for lo := 0; lo < len(near); {
 		rule := r.pats[near[lo].pat].rule
 		hi := lo
@@ -439,6 +459,7 @@ func letters(s string) int {
 type doc struct {
 	text   string
 	key    string
+	buf    []byte  // the key's bytes, kept for the next reading
 	pieces []piece // in key order
 	sents  []int   // key offsets where a sentence starts, ascending; sents[0] == 0
 }
@@ -449,9 +470,9 @@ type piece struct {
 	textLo, textHi int
 }
 
-func newDoc(text string) *doc {
-	d := &doc{text: text, sents: make([]int, 1, 16), pieces: make([]piece, 0, len(text)/6+1)}
-	b := make([]byte, 0, len(text)+len(text)/8)
+func newDoc(text string, s *scratch) *doc {
+	d := &doc{text: text, sents: append(s.sents[:0], 0), pieces: s.pieces[:0]}
+	b := s.key[:0]
 	newline := false
 	for i := 0; i < len(text); {
 		sp, nl, n := spaceAt(text, i)
@@ -484,7 +505,7 @@ func newDoc(text string) *doc {
 		newline = false
 		i = j
 	}
-	d.key = string(b)
+	d.key, d.buf = string(b), b
 	// Sentence ends inside the key: 。！？；… always, and . ! ? ; when a
 	// space or the end follows (so "1.5" and "dmw.gov.ph" are not ends).
 	k := d.key

@@ -210,21 +210,32 @@ func TestReadNothingInOrdinaryText(t *testing.T) {
 	}
 }
 
+// Reads at once of different texts (which share the Reader's pooled
+// working memory) give what reads one after another give.
 func TestReadConcurrently(t *testing.T) {
 	r, _ := newReader(t)
-	want, _ := r.Read(lure2K)
+	texts := []string{lure2K}
+	for _, o := range loadCorpus(t, "testdata/corpus")[:30] {
+		texts = append(texts, o.text)
+	}
+	// The expected finds come from another Reader, in the other order, so
+	// that working memory leaking from one text into the next shows.
+	alone := mustReader(t, loadContent(t))
+	want := make([][]offer.Found, len(texts))
+	for i := len(texts) - 1; i >= 0; i-- {
+		want[i], _ = alone.Read(texts[i])
+	}
 	var wg sync.WaitGroup
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range 20 {
-				if got, _ := r.Read(lure2K); !slices.Equal(got, want) {
-					t.Errorf("concurrent read differs")
+	for g := range 8 {
+		wg.Go(func() {
+			for n := range 5 * len(texts) {
+				i := (n*(g+1) + g) % len(texts)
+				if got, _ := r.Read(texts[i]); !slices.Equal(got, want[i]) {
+					t.Errorf("concurrent read of text %d: %v, alone %v", i, foundIDs(got), foundIDs(want[i]))
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }
