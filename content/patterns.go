@@ -24,7 +24,11 @@ type PatternSet struct {
 	Lang       string             `toml:"lang"`
 	Indicators []IndicatorWords   `toml:"indicator"`
 	Units      map[string]float64 `toml:"units"` // multipliers for {u} in pay shapes: "万" = 10000, "k" = 1000
-	Pay        []PayShape         `toml:"pay"`
+	// Numerals are the language's number words, for pay written in words
+	// ("两万五", "สามหมื่นห้า"): digits (0–9) and units (10, 100, 1000…).
+	// In this file's pay shapes {n} also matches a run of them.
+	Numerals map[string]float64 `toml:"numerals"`
+	Pay      []PayShape         `toml:"pay"`
 	// NegateBefore and NegateAfter are the language's words of negation,
 	// written before what they negate ("no", "不", "ไม่", "không",
 	// "tidak") or after it (Burmese "မရှိ"). A find of a negatable
@@ -127,8 +131,8 @@ const PayIndicator = "high_pay"
 var PayContext = []string{"abused_role", "no_skills"}
 
 // numRE is what {n} expands to: digits with thousands or decimal
-// separators, or Chinese numerals.
-const numRE = `\d+(?:[.,]\d+)*|[零一二两三四五六七八九十百千万]+`
+// separators (and, in a file with numerals, a run of number words).
+const numRE = `\d+(?:[.,]\d+)*`
 
 // rangeSep separates the ends of a range of pay.
 const rangeSep = `-|~|–|—|至|到|to|den|hingga|sampai|ถึง|မှ`
@@ -206,6 +210,11 @@ func loadPatterns(fsys fs.FS, c *Content, bad func(file, key, format string, a .
 				bad(name, "units", "unit %q must be a word with a multiplier above 0", u)
 			}
 		}
+		for w, v := range ps.Numerals {
+			if w == "" || !IsNumeral(v) {
+				bad(name, "numerals", "number word %q must have a value of 0–9 or 10, 100, 1000 and so on (not %v)", w, v)
+			}
+		}
 		for i := range ps.Pay {
 			sh := &ps.Pay[i]
 			key := fmt.Sprintf("pay[%d]", i)
@@ -226,7 +235,7 @@ func loadPatterns(fsys fs.FS, c *Content, bad func(file, key, format string, a .
 				bad(name, key+".re", "{u} needs a [units] table in the file")
 				continue
 			}
-			re, err := regexp.Compile(expandShape(sh.RE, ps.Units))
+			re, err := regexp.Compile(expandShape(sh.RE, ps.Units, ps.Numerals))
 			if err != nil {
 				bad(name, key+".re", "%v", err)
 				continue
@@ -238,15 +247,27 @@ func loadPatterns(fsys fs.FS, c *Content, bad func(file, key, format string, a .
 	sort.Slice(c.Patterns, func(i, j int) bool { return c.Patterns[i].Lang < c.Patterns[j].Lang })
 }
 
-// expandShape replaces {n} and {u} in a pay shape.
-func expandShape(re string, units map[string]float64) string {
-	us := make([]string, 0, len(units))
-	for u := range units {
-		us = append(us, regexp.QuoteMeta(u))
+// IsNumeral reports whether v can be the value of a number word: a digit
+// 0–9 or a unit 10, 100, 1000….
+func IsNumeral(v float64) bool {
+	if v >= 0 && v <= 9 && v == float64(int(v)) {
+		return true
 	}
-	// Longest first, so that "juta" wins over "jt" and "ribu" over "rb".
-	slices.SortFunc(us, func(a, b string) int { return len(b) - len(a) })
-	unit := strings.Join(us, "|")
+	for u := 10.0; u <= 1e12; u *= 10 {
+		if v == u {
+			return true
+		}
+	}
+	return false
+}
+
+// expandShape replaces {n} and {u} in a pay shape.
+func expandShape(re string, units, numerals map[string]float64) string {
+	unit := alternation(units)
+	num := numRE
+	if len(numerals) > 0 {
+		num += `|(?:` + alternation(numerals) + `)+`
+	}
 	// A unit inside a range ("15k-18k") belongs to the range branch, so
 	// that a lone amount leaves its unit to {u}.
 	inner := ""
@@ -254,7 +275,23 @@ func expandShape(re string, units map[string]float64) string {
 		inner = `(?:\s*(?:` + unit + `))?`
 	}
 	// "20000+" and "2万+" promise at least the amount: the plus is read past.
-	n := `(?P<n>` + numRE + `)(?:` + inner + `\s*(?:` + rangeSep + `)\s*(?P<n2>` + numRE + `))?\+?`
+	n := `(?P<n>` + num + `)(?:` + inner + `\s*(?:` + rangeSep + `)\s*(?P<n2>` + num + `))?\+?`
 	re = strings.Replace(re, "{n}", n, 1)
 	return strings.Replace(re, "{u}", `(?:(?P<u>`+unit+`)\+?)`, 1)
+}
+
+// alternation is the words of m as a regexp alternation, longest first, so
+// that "juta" wins over "jt" and "ribu" over "rb".
+func alternation(m map[string]float64) string {
+	ws := make([]string, 0, len(m))
+	for w := range m {
+		ws = append(ws, regexp.QuoteMeta(w))
+	}
+	slices.SortFunc(ws, func(a, b string) int {
+		if c := len(b) - len(a); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return strings.Join(ws, "|")
 }

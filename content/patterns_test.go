@@ -55,6 +55,9 @@ id = "debt"
 near = ["only one part", "a + b|cc", "aa + + bb", "只 + 文字沟通"]
 [units]
 k = 0
+[numerals]
+"three" = 3
+"lots" = 12
 [[pay]]
 re = '{n}('
 currency = "USD"
@@ -82,6 +85,7 @@ min = 0
 		`indicator debt.near[1]: error: word "a" of rule "a + b|cc" is too short`,
 		`indicator debt.near[2]: error: rule "aa + + bb" has an empty part`,
 		`units: error: unit "k" must be a word with a multiplier above 0`,
+		`numerals: error: number word "lots" must have a value of 0–9 or 10, 100, 1000`,
 		`pay[0].re: error: error parsing regexp`,
 		`pay[1].re: error: the shape needs {n}`,
 		`pay[2]: error: currency and min`,

@@ -126,7 +126,8 @@ type pattern struct {
 
 type payShape struct {
 	content.PayShape
-	units map[string]float64
+	units    map[string]float64
+	numerals numerals // of the shape's file
 }
 
 // NewReader compiles the patterns of c. It fails, naming file and key, on a
@@ -196,16 +197,19 @@ func NewReader(c *content.Content) (*Reader, error) {
 				add(ps.File, "negation", w, pattern{ind: -1, kind: neg.kind})
 			}
 		}
-		for u := range ps.Units {
-			if k := textkey.Fold(u); k != u {
-				probs = append(probs, fmt.Sprintf("%s: units: write %q as it reads once normalised: %q", ps.File, u, k))
+		for table, words := range map[string]map[string]float64{"units": ps.Units, "numerals": ps.Numerals} {
+			for w := range words {
+				if k := textkey.Fold(w); k != w {
+					probs = append(probs, fmt.Sprintf("%s: %s: write %q as it reads once normalised: %q", ps.File, table, w, k))
+				}
 			}
 		}
+		nums := newNumerals(ps.Numerals)
 		for _, sh := range ps.Pay {
 			if sh.Compiled == nil {
 				continue
 			}
-			shapes = append(shapes, payShape{PayShape: sh, units: ps.Units})
+			shapes = append(shapes, payShape{PayShape: sh, units: ps.Units, numerals: nums})
 		}
 	}
 	if len(probs) > 0 {

@@ -21,6 +21,9 @@ const payWindow = 48
 type payMatcher struct {
 	shapes []payShape
 	hints  [][]string // per shape: one of these is in every match; nil: always try
+	// anchors are the number words of a thousand or more ("万", "หมื่น"):
+	// like a digit, each opens a window.
+	anchors []string
 }
 
 func newPayMatcher(shapes []payShape) *payMatcher {
@@ -29,8 +32,81 @@ func newPayMatcher(shapes []payShape) *payMatcher {
 		if re, err := syntax.Parse(sh.Compiled.String(), syntax.Perl); err == nil {
 			pm.hints[i] = required(re.Simplify())
 		}
+		for _, w := range sh.numerals {
+			if w.value >= 1000 && !slices.Contains(pm.anchors, w.word) {
+				pm.anchors = append(pm.anchors, w.word)
+			}
+		}
 	}
 	return pm
+}
+
+// numerals are one file's number words, longest first.
+type numerals []numeral
+
+type numeral struct {
+	word  string
+	value float64
+}
+
+func newNumerals(m map[string]float64) numerals {
+	var ns numerals
+	for w, v := range m {
+		ns = append(ns, numeral{w, v})
+	}
+	slices.SortFunc(ns, func(a, b numeral) int {
+		if c := len(b.word) - len(a.word); c != 0 {
+			return c
+		}
+		return strings.Compare(a.word, b.word)
+	})
+	return ns
+}
+
+// parse reads a run of number words: "两万五", "一百五十万", "สี่หมื่นห้า".
+// Digits multiply the unit after them; a unit above every unit of the
+// number so far multiplies all of it (十五万: 15 × 10,000), and one above
+// the units since then multiplies those ("一亿两千万"); a digit after the
+// last unit counts in the next lower one (两万五 is 25,000); a number may
+// start with a ten alone (十五, สิบห้า) but with no other bare unit, since
+// "แสน" alone is also "very".
+func (ns numerals) parse(s string) (float64, bool) {
+	var total, section, digit, top, secTop, last float64
+	haveDigit, any := false, false
+	for s != "" {
+		i := slices.IndexFunc(ns, func(n numeral) bool { return strings.HasPrefix(s, n.word) })
+		if i < 0 {
+			return 0, false
+		}
+		v := ns[i].value
+		s = s[len(ns[i].word):]
+		if v < 10 {
+			digit, haveDigit, any = v, true, true
+			continue
+		}
+		if !haveDigit {
+			switch {
+			case total == 0 && section == 0 && v == 10:
+				digit = 1
+			case total == 0 && section == 0:
+				return 0, false
+			}
+		}
+		switch {
+		case v > top:
+			total, section, secTop, top = (total+section+digit)*v, 0, 0, v
+		case v > secTop && secTop > 0:
+			section, secTop = (section+digit)*v, v
+		default:
+			section += digit * v
+			secTop = max(secTop, v)
+		}
+		digit, haveDigit, last, any = 0, false, v, true
+	}
+	if haveDigit && last >= 10 {
+		digit *= last / 10
+	}
+	return total + section + digit, any
 }
 
 // required returns strings of which every match of re contains one, or nil
@@ -229,7 +305,7 @@ func (r *Reader) findPay(d *doc) (start, end int, ok bool) {
 		return 0, 0, false
 	}
 	k := d.key
-	for _, w := range numberWindows(k, maxPayNumbers) {
+	for _, w := range numberWindows(k, r.payRE.anchors, maxPayNumbers) {
 		seg := k[w[0]:w[1]]
 		for i := range r.payRE.shapes {
 			if h := r.payRE.hints[i]; h != nil && !containsAny(seg, h) {
@@ -269,7 +345,7 @@ func (sh *payShape) monthly(seg string, m []int) float64 {
 	if n == "" {
 		n = group("n")
 	}
-	v, ok := parseAmount(n)
+	v, ok := parseAmount(n, sh.numerals)
 	if !ok {
 		return 0
 	}
@@ -280,38 +356,45 @@ func (sh *payShape) monthly(seg string, m []int) float64 {
 }
 
 // numberWindows returns the byte ranges of k within payWindow of a number
-// (a run of digits, or a Chinese 万/千), overlapping ranges merged, cut at
-// rune boundaries; at most max numbers are looked at.
-func numberWindows(k string, max int) [][2]int {
-	var out [][2]int
-	for i, seen := 0, 0; i < len(k) && seen < max; {
-		r, n := utf8.DecodeRuneInString(k[i:])
-		if !isAmountRune(r) || r == ',' || r == '.' {
-			i += n
+// (a run of digits, or one of anchors: "万", "หมื่น"), overlapping ranges
+// merged, cut at rune boundaries; at most limit numbers are looked at.
+func numberWindows(k string, anchors []string, limit int) [][2]int {
+	var nums [][2]int
+	for i := 0; i < len(k) && len(nums) < limit; i++ {
+		// Bytes of multi-byte runes are all 0x80 or above: never a digit.
+		if k[i] < '0' || k[i] > '9' {
 			continue
 		}
-		seen++
-		j := i + n
-		for j < len(k) {
-			r, n := utf8.DecodeRuneInString(k[j:])
-			if !isAmountRune(r) {
+		j := i + 1
+		for j < len(k) && (k[j] >= '0' && k[j] <= '9' || k[j] == ',' || k[j] == '.') {
+			j++
+		}
+		nums = append(nums, [2]int{i, j})
+		i = j
+	}
+	for _, a := range anchors {
+		for off := 0; len(nums) < 2*limit; {
+			j := strings.Index(k[off:], a)
+			if j < 0 {
 				break
 			}
-			j += n
+			nums = append(nums, [2]int{off + j, off + j + len(a)})
+			off += j + len(a)
 		}
-		lo, hi := runeStart(k, i-payWindow), runeStart(k, j+payWindow)
+	}
+	if len(anchors) > 0 {
+		slices.SortFunc(nums, func(a, b [2]int) int { return a[0] - b[0] })
+	}
+	var out [][2]int
+	for _, n := range nums[:min(len(nums), limit)] {
+		lo, hi := runeStart(k, n[0]-payWindow), runeStart(k, n[1]+payWindow)
 		if len(out) > 0 && lo <= out[len(out)-1][1] {
-			out[len(out)-1][1] = hi // overlapping windows are scanned as one
+			out[len(out)-1][1] = max(out[len(out)-1][1], hi) // overlapping windows are scanned as one
 		} else {
 			out = append(out, [2]int{lo, hi})
 		}
-		i = j
 	}
 	return out
-}
-
-func isAmountRune(r rune) bool {
-	return r >= '0' && r <= '9' || r == ',' || r == '.' || r == '万' || r == '千'
 }
 
 // runeStart clamps i into k and moves it back to the start of a rune.
@@ -329,14 +412,14 @@ func runeStart(k string, i int) int {
 }
 
 // parseAmount reads "15,000", "15.000.000", "1.5", "1,5", "20000" or
-// Chinese numerals ("两", "十五", "三千五"). A separator followed by exactly
-// three digits groups thousands; otherwise it is the decimal point.
-func parseAmount(s string) (float64, bool) {
+// number words of ns ("两", "十五", "三千五"). A separator followed by
+// exactly three digits groups thousands; otherwise it is the decimal point.
+func parseAmount(s string, ns numerals) (float64, bool) {
 	if s == "" {
 		return 0, false
 	}
 	if c := s[0]; c < '0' || c > '9' {
-		return parseHanNumber(s)
+		return ns.parse(s)
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
@@ -356,38 +439,4 @@ func parseAmount(s string) (float64, bool) {
 	}
 	v, err := strconv.ParseFloat(b.String(), 64)
 	return v, err == nil
-}
-
-var hanDigits = map[rune]float64{'零': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
-var hanUnits = map[rune]float64{'十': 10, '百': 100, '千': 1000, '万': 10000}
-
-// parseHanNumber reads Chinese numerals ("十五", "三千五", "一万五千",
-// "两万五": a digit after the last unit counts as the next lower unit).
-func parseHanNumber(s string) (float64, bool) {
-	var total, section, digit, lastUnit float64
-	seen := false
-	for _, r := range s {
-		if d, ok := hanDigits[r]; ok {
-			digit, seen = d, true
-			continue
-		}
-		u, ok := hanUnits[r]
-		if !ok {
-			return 0, false
-		}
-		if u == 10000 {
-			total += (section + digit) * u
-			section, digit, lastUnit, seen = 0, 0, u, true
-			continue
-		}
-		if digit == 0 && u == 10 {
-			digit = 1 // 十五 = 15
-		}
-		section += digit * u
-		digit, lastUnit, seen = 0, u, true
-	}
-	if digit > 0 && lastUnit >= 10 {
-		digit *= lastUnit / 10
-	}
-	return total + section + digit, seen
 }

@@ -153,6 +153,10 @@ func TestReadPayNeedsContext(t *testing.T) {
 		{"Admin online gaji Rp 25.000.000 per bulan.", true},
 		{"Admin online gaji Rp 5.000.000 per bulan.", false},
 		{"ဖောက်သည်ဝန်ဆောင်မှု လစာ သိန်း ၃၀", true},
+		// pay in words (th.toml numerals)
+		{"รับแอดมินออนไลน์ ไม่ต้องมีประสบการณ์ เงินเดือนสี่หมื่นห้า", true},
+		{"รับแอดมินออนไลน์ ไม่ต้องมีประสบการณ์ เงินเดือนหนึ่งหมื่นห้าพัน", false},
+		{"รับแอดมินออนไลน์ ไม่ต้องมีประสบการณ์ เงินเดือนแสนสบาย", false}, // แสน alone is "very"
 	}
 	for _, c := range cases {
 		found, _ := r.Read(c.text)
