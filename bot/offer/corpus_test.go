@@ -284,7 +284,7 @@ type labelledSet struct {
 // the reader does on offers nobody tuned it to.
 var (
 	devSets     = []labelledSet{{"testdata/corpus", corpusFloors}, {"testdata/dev", devFloors}}
-	heldOutSets = []labelledSet{{"testdata/holdout", holdoutFloors}}
+	heldOutSets = []labelledSet{{"testdata/holdout", holdoutFloors}, {"testdata/holdout5", holdout5Floors}}
 )
 
 // TestDevQuality measures the reader and the grade on the development sets:
@@ -342,11 +342,11 @@ var devFloors = floors{
 
 // Floors for the held-out sets, which nobody tuning the patterns has read,
 // set a little below what they measured when they were first read with the
-// patterns of November 2026 (three rounds of pattern work on the
+// patterns of November 2026 (four rounds of pattern and grade work on the
 // development sets; see dev/README.md for the rounds' held-out figures).
 // They stop a change from losing ground; they do not make a small set
-// precise: one legitimate offer is 5.6 points of holdout and 2.8 of
-// holdout4.
+// precise: one legitimate offer is 5.6 points of holdout and 1.9 of
+// holdout5.
 //
 // testdata/holdout (60 offers): scam 32/33 high (97.0%), 33/33 high or
 // medium; legitimate 1/18 high (5.6%); lowest language id, 4/5; highest
@@ -360,14 +360,26 @@ var holdoutFloors = floors{
 	langLegitHigh:  34.0, // 2–4 legitimate offers a language
 }
 
-// Together (174 offers), the figure issue 3 sets its goal on: scam 92/93
-// high (98.9%; goal ≥ 95%, and the floor); legitimate 4/54 high (7.4%; goal
-// ≤ 5%, not met: the ceiling says so). Lowest language id, 14/15; highest
-// legitimate share id, 2/9.
+// testdata/holdout5 (132 offers; measured once, after round 4: the overlap
+// of A2–A4, honest warnings, pay in words): scam 59/60 high (98.3%), 60/60
+// high or medium; legitimate 1/54 high (1.9%; my 1/9); lowest language vi,
+// 9/10.
+var holdout5Floors = floors{
+	scamHigh:       96.0,
+	scamHighMedium: 98.0,
+	legitHigh:      4.0, // one more false alarm is 3.7%
+	langScamHigh:   85.0,
+	langLegitHigh:  12.0, // 9 legitimate offers a language
+}
+
+// Together (192 offers), the figure issue 3 sets its goal on: scam 90/93
+// high (96.8%; goal ≥ 95%, and the floor); legitimate 2/72 high (2.8%; goal
+// ≤ 5%, and the ceiling). Lowest languages id, vi and zh (14/15, 14/15,
+// 16/17); highest legitimate shares my 1/12 and en 1/13.
 var heldOutFloors = floors{
 	scamHigh:       95.0,
 	scamHighMedium: 98.0,
-	legitHigh:      8.0,
-	langScamHigh:   85.0,
-	langLegitHigh:  25.0,
+	legitHigh:      5.0,
+	langScamHigh:   90.0,
+	langLegitHigh:  9.0,
 }
