@@ -130,11 +130,9 @@ func required(re *syntax.Regexp) []string {
 			}
 		}
 		return out
-	case syntax.OpCapture, syntax.OpPlus:
-		return required(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			return required(re.Sub[0])
+	case syntax.OpCapture, syntax.OpPlus, syntax.OpRepeat:
+		if sub := once(re); sub != nil {
+			return required(sub)
 		}
 	case syntax.OpConcat:
 		// The best clue is the longest: a run of children that match only
@@ -165,17 +163,18 @@ func required(re *syntax.Regexp) []string {
 		}
 		return best
 	case syntax.OpAlternate:
-		var all []string
-		for _, sub := range re.Sub {
-			r := required(sub)
-			if r == nil {
-				return nil
-			}
-			all = append(all, r...)
-		}
-		return all
+		return union(re.Sub, required, 0)
 	}
 	return nil
+}
+
+// once returns the child of a capture or repetition that every match of re
+// starts with a match of, or nil (a repetition that may match nothing).
+func once(re *syntax.Regexp) *syntax.Regexp {
+	if re.Op == syntax.OpRepeat && re.Min < 1 {
+		return nil
+	}
+	return re.Sub[0]
 }
 
 // prefixes returns strings one of which every match of re starts with, when
@@ -185,11 +184,9 @@ func prefixes(re *syntax.Regexp) []string {
 		return e
 	}
 	switch re.Op {
-	case syntax.OpCapture, syntax.OpPlus:
-		return prefixes(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			return prefixes(re.Sub[0])
+	case syntax.OpCapture, syntax.OpPlus, syntax.OpRepeat:
+		if sub := once(re); sub != nil {
+			return prefixes(sub)
 		}
 	case syntax.OpConcat:
 		var run []string
@@ -214,15 +211,7 @@ func prefixes(re *syntax.Regexp) []string {
 		}
 		return run
 	case syntax.OpAlternate:
-		var out []string
-		for _, sub := range re.Sub {
-			p := prefixes(sub)
-			if p == nil || len(out)+len(p) > 32 {
-				return nil
-			}
-			out = append(out, p...)
-		}
-		return out
+		return union(re.Sub, prefixes, 32)
 	}
 	return nil
 }
@@ -257,17 +246,23 @@ func exact(re *syntax.Regexp) []string {
 		}
 		return out
 	case syntax.OpAlternate:
-		var out []string
-		for _, sub := range re.Sub {
-			e := exact(sub)
-			if e == nil || len(out)+len(e) > 32 {
-				return nil
-			}
-			out = append(out, e...)
-		}
-		return out
+		return union(re.Sub, exact, 32)
 	}
 	return nil
+}
+
+// union returns the strings f gives for every one of subs, or nil when it
+// gives nil for one of them or, with a limit above 0, more than limit in all.
+func union(subs []*syntax.Regexp, f func(*syntax.Regexp) []string, limit int) []string {
+	var out []string
+	for _, sub := range subs {
+		s := f(sub)
+		if s == nil || limit > 0 && len(out)+len(s) > limit {
+			return nil
+		}
+		out = append(out, s...)
+	}
+	return out
 }
 
 // product joins every string of a with every string of b (a nil a is the
