@@ -87,6 +87,9 @@ type Reader struct {
 	scratch sync.Pool
 }
 
+// maxPooledKey is the largest key whose scratch goes back to the pool.
+const maxPooledKey = 64 << 10
+
 // scratch is the working memory of one reading. Nothing read returns
 // points into it.
 type scratch struct {
@@ -298,11 +301,18 @@ func (r *Reader) read(text string, best []*Found) {
 	if s == nil {
 		s = new(scratch)
 	}
-	defer r.scratch.Put(s)
 	d := newDoc(text, s)
-	defer func() { s.key, s.pieces, s.sents = d.buf[:0], d.pieces[:0], d.sents[:0] }()
 	hits, near, negs := s.hits[:0], s.near[:0], s.neg[:0]
-	defer func() { s.hits, s.near, s.neg = hits[:0], near[:0], negs[:0] }()
+	defer func() {
+		// A huge paste (the chat takes up to 1 MB) would keep its buffers
+		// alive in the pool: only offer-sized ones go back.
+		if cap(d.buf) > maxPooledKey {
+			return
+		}
+		s.key, s.pieces, s.sents = d.buf[:0], d.pieces[:0], d.sents[:0]
+		s.hits, s.near, s.neg = hits[:0], near[:0], negs[:0]
+		r.scratch.Put(s)
+	}()
 	notIn := map[[2]int]bool{} // (indicator, sentence) negated
 	unless := make([]bool, r.nInd)
 	r.m.scan(d.key, func(id int32, start, end int) {
