@@ -3,9 +3,10 @@
 //
 // The rules come from research/facts.md: an indicator marked strong is high
 // risk on its own; supporting indicators are not, but several together are,
-// and some pairs (a fee to an unlicensed recruiter) count as strong. The
-// grade never says "safe": the lowest grade is "no red flags found", which is
-// not proof of anything.
+// and some pairs (a fee to an unlicensed recruiter) count as strong. Both
+// the pairs (combos) and the overlaps that count as fewer signs are content.
+// The grade never says "safe": the lowest grade is "no red flags found",
+// which is not proof of anything.
 package offer
 
 import (
@@ -27,7 +28,8 @@ const (
 
 // Thresholds for supporting flags when no strong one is found: this many or
 // more grades High, or Medium. One supporting flag alone fits many honest
-// jobs too, so it is Medium ("some warning signs"), never High.
+// jobs too, so it is Medium ("some warning signs"), never High. Flags of
+// one content overlap (the job's own shape, A2–A4) count one less together.
 const (
 	HighSupporting   = 3
 	MediumSupporting = 1
