@@ -284,7 +284,7 @@ type labelledSet struct {
 // the reader does on offers nobody tuned it to.
 var (
 	devSets     = []labelledSet{{"testdata/corpus", corpusFloors}, {"testdata/dev", devFloors}}
-	heldOutSets = []labelledSet{{"testdata/holdout", holdoutFloors}, {"testdata/holdout5", holdout5Floors}}
+	heldOutSets = []labelledSet{{"testdata/holdout", holdoutFloors}, {"testdata/holdout5", holdout5Floors}, {"testdata/holdout6", holdout6Floors}}
 )
 
 // TestDevQuality measures the reader and the grade on the development sets:
@@ -346,7 +346,7 @@ var devFloors = floors{
 // development sets; see dev/README.md for the rounds' held-out figures).
 // They stop a change from losing ground; they do not make a small set
 // precise: one legitimate offer is 5.6 points of holdout and 1.9 of
-// holdout5.
+// holdout5 or holdout6.
 //
 // testdata/holdout (60 offers): scam 32/33 high (97.0%), 33/33 high or
 // medium; legitimate 1/18 high (5.6%); lowest language id, 4/5; highest
@@ -372,14 +372,25 @@ var holdout5Floors = floors{
 	langLegitHigh:  12.0, // 9 legitimate offers a language
 }
 
-// Together (192 offers), the figure issue 3 sets its goal on: scam 90/93
-// high (96.8%; goal ≥ 95%, and the floor); legitimate 2/72 high (2.8%; goal
-// ≤ 5%, and the ceiling). Lowest languages id, vi and zh (14/15, 14/15,
-// 16/17); highest legitimate shares my 1/12 and en 1/13.
+// testdata/holdout6 (132 offers; written after holdout5 was measured, with
+// the detector frozen; measured once): scam 60/60 high; legitimate 2/54
+// high (3.7%; en 1/9, id 1/9).
+var holdout6Floors = floors{
+	scamHigh:       96.0,
+	scamHighMedium: 98.0,
+	legitHigh:      6.0, // one more false alarm is 5.6%
+	langScamHigh:   85.0,
+	langLegitHigh:  12.0, // 9 legitimate offers a language
+}
+
+// Together (324 offers), the figure issue 3 sets its goal on: scam 150/153
+// high (98.0%; goal ≥ 95%, and the floor); legitimate 4/126 high (3.2%;
+// goal ≤ 5%, and the ceiling). Lowest languages id and vi (24/25), zh
+// (26/27); highest legitimate share en, 2/22.
 var heldOutFloors = floors{
 	scamHigh:       95.0,
 	scamHighMedium: 98.0,
 	legitHigh:      5.0,
 	langScamHigh:   90.0,
-	langLegitHigh:  9.0,
+	langLegitHigh:  10.0,
 }
