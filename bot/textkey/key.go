@@ -130,7 +130,7 @@ func Keys(s string) []string {
 //     computes the same t and the same c, and again keeps t.
 func keyAndZawgyi(s string) (string, float64) {
 	t := fold(s)
-	if !hasMyanmar(t) {
+	if !HasMyanmar(t) {
 		return t, negInf
 	}
 	p := zawgyiProbability(t, true)
@@ -159,7 +159,9 @@ func foldShanDigits(s string) string {
 
 func isShanDigit(r rune) bool { return r >= 0x1090 && r <= 0x1099 }
 
-func hasMyanmar(s string) bool {
+// HasMyanmar reports whether s has a rune of the Myanmar block (Burmese,
+// Shan, Mon; Unicode or Zawgyi): only such text can need a Zawgyi reading.
+func HasMyanmar(s string) bool {
 	// All of U+1000–U+109F is encoded as E1 80 xx, E1 81 xx or E1 82 xx.
 	for i := 0; i+1 < len(s); i++ {
 		if s[i] == 0xE1 && s[i+1] >= 0x80 && s[i+1] <= 0x82 {
