@@ -72,7 +72,7 @@ func newNumerals(m map[string]float64) numerals {
 // "แสน" alone is also "very".
 func (ns numerals) parse(s string) (float64, bool) {
 	var total, section, digit, top, secTop, last float64
-	haveDigit, any := false, false
+	haveDigit, seen := false, false
 	for s != "" {
 		i := slices.IndexFunc(ns, func(n numeral) bool { return strings.HasPrefix(s, n.word) })
 		if i < 0 {
@@ -81,7 +81,7 @@ func (ns numerals) parse(s string) (float64, bool) {
 		v := ns[i].value
 		s = s[len(ns[i].word):]
 		if v < 10 {
-			digit, haveDigit, any = v, true, true
+			digit, haveDigit, seen = v, true, true
 			continue
 		}
 		if !haveDigit {
@@ -101,12 +101,12 @@ func (ns numerals) parse(s string) (float64, bool) {
 			section += digit * v
 			secTop = max(secTop, v)
 		}
-		digit, haveDigit, last, any = 0, false, v, true
+		digit, haveDigit, last, seen = 0, false, v, true
 	}
 	if haveDigit && last >= 10 {
 		digit *= last / 10
 	}
-	return total + section + digit, any
+	return total + section + digit, seen
 }
 
 // required returns strings of which every match of re contains one, or nil
