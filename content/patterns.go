@@ -211,7 +211,7 @@ func loadPatterns(fsys fs.FS, c *Content, bad func(file, key, format string, a .
 			}
 		}
 		for w, v := range ps.Numerals {
-			if w == "" || !IsNumeral(v) {
+			if w == "" || !isNumeral(v) {
 				bad(name, "numerals", "number word %q must have a value of 0–9 or 10, 100, 1000 and so on (not %v)", w, v)
 			}
 		}
@@ -247,9 +247,9 @@ func loadPatterns(fsys fs.FS, c *Content, bad func(file, key, format string, a .
 	sort.Slice(c.Patterns, func(i, j int) bool { return c.Patterns[i].Lang < c.Patterns[j].Lang })
 }
 
-// IsNumeral reports whether v can be the value of a number word: a digit
+// isNumeral reports whether v can be the value of a number word: a digit
 // 0–9 or a unit 10, 100, 1000….
-func IsNumeral(v float64) bool {
+func isNumeral(v float64) bool {
 	if v >= 0 && v <= 9 && v == float64(int(v)) {
 		return true
 	}
